@@ -1,0 +1,364 @@
+/**
+ * Typed errors. Every failure grantkit reports carries a stable `code`; switch on it, never on messages.
+ * Messages name the field that failed and never contain a token, a secret or a signature input.
+ *
+ * @module
+ */
+
+/**
+ * Every stable error code grantkit throws.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * import { isGrantkitError } from '@grantkit/core';
+ * try { parseToken(input) } catch (error) {
+ *   if (isGrantkitError(error) && error.code === 'ERR_TOKEN_MALFORMED') console.warn(error.field);
+ * }
+ * ```
+ */
+export type GrantkitErrorCode =
+  | 'ERR_TOKEN_MALFORMED'
+  | 'ERR_TOKEN_SIGNATURE_INVALID'
+  | 'ERR_TOKEN_EXPIRED'
+  | 'ERR_TOKEN_NOT_YET_VALID'
+  | 'ERR_TOKEN_REVOKED'
+  | 'ERR_GRANT_INVALID'
+  | 'ERR_PATTERN_INVALID'
+  | 'ERR_LIMIT_EXCEEDED'
+  | 'ERR_REQUEST_SIGNATURE_INVALID'
+  | 'ERR_REQUEST_INVALID'
+  | 'ERR_KEY_INVALID'
+  | 'ERR_STORE_UNAVAILABLE';
+
+const MARKER = Symbol.for('grantkit.error');
+
+/** Options shared by every grantkit error constructor. */
+export interface GrantkitErrorOptions {
+  /** Dotted path of the input field that failed, e.g. `ttl` or `resources.channels.room-1`. */
+  field?: string;
+  /** The underlying error (from cbor-x, re2js, a store client...). */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every grantkit error.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof GrantkitError) console.log(error.code, error.field);
+ * ```
+ */
+export class GrantkitError extends Error {
+  /** The code of this class; the same value as the instance's `code`. */
+  static code: GrantkitErrorCode = 'ERR_REQUEST_INVALID';
+  /** Stable, machine-readable identity of the failure. */
+  readonly code: GrantkitErrorCode;
+  /** Dotted path of the input field that failed, when one did. */
+  readonly field: string | undefined;
+  /** Marks grantkit errors across duplicate installs; see {@link isGrantkitError}. */
+  readonly [MARKER] = true;
+
+  constructor(code: GrantkitErrorCode, message: string, options: GrantkitErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.field = options.field;
+  }
+}
+
+/**
+ * A token could not be decoded: bad base64url, bad or unsupported CBOR, missing or mistyped fields.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * expect(() => parseToken('garbage')).toThrow(TokenMalformedError);
+ * ```
+ */
+export class TokenMalformedError extends GrantkitError {
+  static override code = 'ERR_TOKEN_MALFORMED' as const;
+  declare readonly code: 'ERR_TOKEN_MALFORMED';
+  constructor(message: string, options?: GrantkitErrorOptions) {
+    super('ERR_TOKEN_MALFORMED', message, options);
+  }
+}
+
+/**
+ * A token's signature does not match any of the configured secret keys.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof TokenSignatureInvalidError) return forbidden();
+ * ```
+ */
+export class TokenSignatureInvalidError extends GrantkitError {
+  static override code = 'ERR_TOKEN_SIGNATURE_INVALID' as const;
+  declare readonly code: 'ERR_TOKEN_SIGNATURE_INVALID';
+  constructor(message = 'Token signature does not match', options?: GrantkitErrorOptions) {
+    super('ERR_TOKEN_SIGNATURE_INVALID', message, options);
+  }
+}
+
+/**
+ * A token is past its expiry (`t + ttl * 60`).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof TokenExpiredError) await refreshToken();
+ * ```
+ */
+export class TokenExpiredError extends GrantkitError {
+  static override code = 'ERR_TOKEN_EXPIRED' as const;
+  declare readonly code: 'ERR_TOKEN_EXPIRED';
+  constructor(message = 'Token is expired.', options?: GrantkitErrorOptions) {
+    super('ERR_TOKEN_EXPIRED', message, options);
+  }
+}
+
+/**
+ * A token's issue time lies in the future beyond the allowed clock skew.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof TokenNotYetValidError) console.warn('clock skew between issuer and verifier');
+ * ```
+ */
+export class TokenNotYetValidError extends GrantkitError {
+  static override code = 'ERR_TOKEN_NOT_YET_VALID' as const;
+  declare readonly code: 'ERR_TOKEN_NOT_YET_VALID';
+  constructor(message = 'Token is not yet valid.', options?: GrantkitErrorOptions) {
+    super('ERR_TOKEN_NOT_YET_VALID', message, options);
+  }
+}
+
+/**
+ * A token was revoked.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * throw new TokenRevokedError();
+ * ```
+ */
+export class TokenRevokedError extends GrantkitError {
+  static override code = 'ERR_TOKEN_REVOKED' as const;
+  declare readonly code: 'ERR_TOKEN_REVOKED';
+  constructor(message = 'Token is revoked', options?: GrantkitErrorOptions) {
+    super('ERR_TOKEN_REVOKED', message, options);
+  }
+}
+
+/**
+ * A grant request is invalid: ttl out of range, non-scalar meta, no permissions, a permission the resource type does
+ * not have. `title` is PubNub's short message (`Invalid ttl`), `message` the detail naming the field.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * try { normalizeGrant({ ttl: 0, channels: [Channel.id('a').read()] }) }
+ * catch (error) { if (error instanceof GrantInvalidError) console.log(error.field) } // 'ttl'
+ * ```
+ */
+export class GrantInvalidError extends GrantkitError {
+  static override code = 'ERR_GRANT_INVALID' as const;
+  declare readonly code: 'ERR_GRANT_INVALID';
+  /** PubNub's short error message for this failure, e.g. `Invalid ttl` or `Invalid permissions`. */
+  readonly title: string;
+  /** The detail, as PubNub puts it in `error.details[0].message`, e.g. `Range should be 1 to 43200 minute(s).` */
+  readonly detail: string;
+  constructor(title: string, detail: string, options?: GrantkitErrorOptions) {
+    super('ERR_GRANT_INVALID', `${title}${options?.field ? ` (${options.field})` : ''}: ${detail}`, options);
+    this.title = title;
+    this.detail = detail;
+  }
+}
+
+/**
+ * A RegEx pattern is not valid RE2 syntax, uses a capturing group, or exceeds the pattern cost cap.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * expect(() => compilePattern('(a)')).toThrow(PatternInvalidError);
+ * ```
+ */
+export class PatternInvalidError extends GrantkitError {
+  static override code = 'ERR_PATTERN_INVALID' as const;
+  declare readonly code: 'ERR_PATTERN_INVALID';
+  constructor(message: string, options?: GrantkitErrorOptions) {
+    super('ERR_PATTERN_INVALID', message, options);
+  }
+}
+
+/**
+ * An input exceeds one of grantkit's documented caps (token length, entries, name length, body size).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof LimitExceededError) return new Response(null, { status: 413 });
+ * ```
+ */
+export class LimitExceededError extends GrantkitError {
+  static override code = 'ERR_LIMIT_EXCEEDED' as const;
+  declare readonly code: 'ERR_LIMIT_EXCEEDED';
+  constructor(message: string, options?: GrantkitErrorOptions) {
+    super('ERR_LIMIT_EXCEEDED', message, options);
+  }
+}
+
+/**
+ * A signed REST request (signature v2) has a missing or wrong signature, or a timestamp outside the allowed window.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof RequestSignatureInvalidError) return forbidden();
+ * ```
+ */
+export class RequestSignatureInvalidError extends GrantkitError {
+  static override code = 'ERR_REQUEST_SIGNATURE_INVALID' as const;
+  declare readonly code: 'ERR_REQUEST_SIGNATURE_INVALID';
+  constructor(message = 'Signature does not match', options?: GrantkitErrorOptions) {
+    super('ERR_REQUEST_SIGNATURE_INVALID', message, options);
+  }
+}
+
+/**
+ * A REST request is malformed (bad JSON, missing parameter, unknown keyset...).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * throw new RequestInvalidError('Invalid JSON', { field: 'body' });
+ * ```
+ */
+export class RequestInvalidError extends GrantkitError {
+  static override code = 'ERR_REQUEST_INVALID' as const;
+  declare readonly code: 'ERR_REQUEST_INVALID';
+  constructor(message: string, options?: GrantkitErrorOptions) {
+    super('ERR_REQUEST_INVALID', message, options);
+  }
+}
+
+/**
+ * A key is unusable: an empty secret, or a secret key handed to a component that must never hold one.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * throw new KeyInvalidError('secretKey must not be empty', { field: 'secretKey' });
+ * ```
+ */
+export class KeyInvalidError extends GrantkitError {
+  static override code = 'ERR_KEY_INVALID' as const;
+  declare readonly code: 'ERR_KEY_INVALID';
+  constructor(message: string, options?: GrantkitErrorOptions) {
+    super('ERR_KEY_INVALID', message, options);
+  }
+}
+
+/**
+ * A revocation store could not be reached. Authorization fails closed with this error; grants keep working.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * throw new StoreUnavailableError('redis: connection refused', { cause });
+ * ```
+ */
+export class StoreUnavailableError extends GrantkitError {
+  static override code = 'ERR_STORE_UNAVAILABLE' as const;
+  declare readonly code: 'ERR_STORE_UNAVAILABLE';
+  constructor(message: string, options?: GrantkitErrorOptions) {
+    super('ERR_STORE_UNAVAILABLE', message, options);
+  }
+}
+
+/**
+ * Union of every concrete grantkit error; `switch (error.code)` narrows it.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * function status(error: AnyGrantkitError) {
+ *   switch (error.code) { case 'ERR_GRANT_INVALID': return error.title; default: return error.message; }
+ * }
+ * ```
+ */
+export type AnyGrantkitError =
+  | TokenMalformedError
+  | TokenSignatureInvalidError
+  | TokenExpiredError
+  | TokenNotYetValidError
+  | TokenRevokedError
+  | GrantInvalidError
+  | PatternInvalidError
+  | LimitExceededError
+  | RequestSignatureInvalidError
+  | RequestInvalidError
+  | KeyInvalidError
+  | StoreUnavailableError;
+
+/**
+ * HTTP status for each error code, as PubNub's Access Manager answers: 400 bad input, 403 signature or token refused,
+ * 413 too large, 503 store unavailable.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const status = HTTP_STATUS_BY_CODE[error.code]; // 400 | 403 | 413 | 503
+ * ```
+ */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<GrantkitErrorCode, 400 | 403 | 413 | 503>> = Object.freeze({
+  ERR_TOKEN_MALFORMED: 400,
+  ERR_TOKEN_SIGNATURE_INVALID: 403,
+  ERR_TOKEN_EXPIRED: 403,
+  ERR_TOKEN_NOT_YET_VALID: 403,
+  ERR_TOKEN_REVOKED: 403,
+  ERR_GRANT_INVALID: 400,
+  ERR_PATTERN_INVALID: 400,
+  ERR_LIMIT_EXCEEDED: 413,
+  ERR_REQUEST_SIGNATURE_INVALID: 403,
+  ERR_REQUEST_INVALID: 400,
+  ERR_KEY_INVALID: 400,
+  ERR_STORE_UNAVAILABLE: 503,
+});
+
+/**
+ * True for any grantkit error, even one thrown by a second copy of the package (it checks a `Symbol.for` marker,
+ * not `instanceof`).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param error - Anything caught.
+ * @returns Whether `error` is a grantkit error, narrowed to {@link AnyGrantkitError}.
+ * @example
+ * ```ts
+ * catch (error) { if (isGrantkitError(error)) log(error.code) }
+ * ```
+ */
+export function isGrantkitError(error: unknown): error is AnyGrantkitError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+}

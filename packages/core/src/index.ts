@@ -1,0 +1,60 @@
+/**
+ * `@grantkit/core`: the pure heart of grantkit. PubNub Access Manager v3 compatible tokens (CBOR + HMAC-SHA256),
+ * permissions, grant validation, RegEx patterns, the authorization decision and signature v2, with no Node, DOM or
+ * Workers APIs. Runtimes plug crypto in through {@link HmacKey} (see `@grantkit/node`, `@grantkit/edge`).
+ *
+ * @example
+ * ```ts
+ * import { Channel, mintToken, verifyToken, authorize, parseToken } from '@grantkit/core';
+ * const token = mintToken({ ttl: 15, authorizedUuid: 'alice', channels: [Channel.id('room-1').read()] }, key);
+ * const verified = verifyToken(token, key);
+ * authorize(verified, { uuid: 'alice', resource: { channel: 'room-1' }, permission: 'read' }).allowed; // true
+ * ```
+ *
+ * @module
+ */
+export {
+  GrantkitError, TokenMalformedError, TokenSignatureInvalidError, TokenExpiredError, TokenNotYetValidError,
+  TokenRevokedError, GrantInvalidError, PatternInvalidError, LimitExceededError, RequestSignatureInvalidError,
+  RequestInvalidError, KeyInvalidError, StoreUnavailableError, HTTP_STATUS_BY_CODE, isGrantkitError,
+} from './errors.js';
+export type { GrantkitErrorCode, GrantkitErrorOptions, AnyGrantkitError } from './errors.js';
+export {
+  READ, WRITE, MANAGE, DELETE, CREATE, GET, UPDATE, JOIN, PERMISSION_BITS, ALLOWED_PERMISSIONS, ALLOWED_MASKS,
+  decodePermissions, encodePermissions, permissionNames,
+} from './permissions.js';
+export type { Permission, PermissionFlags, ResourceType } from './permissions.js';
+export {
+  GrantEntry, ChannelGrant, GroupGrant, UuidGrant, SpaceGrant, UserGrant, Channel, Group, UUID, Space, User,
+} from './resources.js';
+export type { GrantMatch, GrantFactory } from './resources.js';
+export {
+  normalizeGrant, validateGrant, grantFromRequestBody, grantToRequestBody, lintGrant, emptySlots, RESOURCE_TYPES,
+} from './grant-request.js';
+export type {
+  MetaValue, PermissionSlots, TokenGrant, GrantTokenOptions, PermissionFlagsInput, PubNubPermissionsInput,
+  PubNubGrantTokenParameters, GrantInput, GrantWarning,
+} from './grant-request.js';
+export { LIMITS } from './limits.js';
+export { base64UrlEncode, base64UrlDecode } from './base64url.js';
+export { compilePattern, looksLikePattern, isAnchored } from './patterns.js';
+export type { CompiledPattern } from './patterns.js';
+export { TOKEN_VERSION, encodeUnsignedToken, assembleToken, decodeToken } from './token-codec.js';
+export type { TokenPayload } from './token-codec.js';
+export { parseToken } from './parse-token.js';
+export type { ParsedToken, ParsedPermissions } from './parse-token.js';
+export { mintToken } from './mint-token.js';
+export type { MintTokenOptions } from './mint-token.js';
+export { verifyToken, tokenExpiresAt, tokenId } from './verify-token.js';
+export type { VerifyTokenOptions, VerifiedToken } from './verify-token.js';
+export { authorize } from './authorize.js';
+export type {
+  ResourceRef, AuthorizationRequest, AuthorizationDecision, DenyReason, GrantMatchInfo,
+} from './authorize.js';
+export {
+  percentEncode, canonicalQuery, signatureV2Message, signRequestV2, verifyRequestSignatureV2,
+} from './signature-v2.js';
+export type { SignatureV2Parts, VerifyRequestOptions } from './signature-v2.js';
+export type {
+  HmacKey, SyncHmacKey, AsyncHmacKey, HmacSha256, KeyResult, RevocationStore, Clock, MaybePromise,
+} from './ports.js';

@@ -1,0 +1,212 @@
+/**
+ * A strict, bounded CBOR (RFC 8949) reader for untrusted tokens.
+ *
+ * cbor-x writes our tokens, but it is not the front door for hostile input: its limits are module-global, its errors
+ * carry no codes, it allocates from declared lengths before checking them (a 9-byte array header declaring 2^64-1
+ * items aborts the process in the SDK's decoder), and it keeps duplicate keys. This reader accepts exactly the subset
+ * a token needs and bounds every allocation by the bytes actually remaining, so the work is linear in the input:
+ * - definite-length items only; no tags, no indefinite lengths, no reserved additional-info values;
+ * - integers within ±2^53 (larger ones are rejected rather than silently rounded);
+ * - map keys are text or byte strings, unique per map; text is valid UTF-8;
+ * - nesting depth and total item count are capped by the caller.
+ *
+ * @internal
+ */
+import { TokenMalformedError } from '../errors.js';
+
+/** A decoded CBOR value. Maps keep insertion order and have string keys (byte-string keys are read as UTF-8). */
+export type CborValue = number | string | boolean | null | undefined | Uint8Array | CborValue[] | CborMap;
+export type CborMap = Map<string, CborValue>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export class CborReader {
+  position = 0;
+  private readonly view: DataView;
+  private items = 0;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly maxDepth: number,
+    private readonly maxItems: number,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  fail(message: string): never {
+    throw new TokenMalformedError(`token CBOR ${message} at byte ${this.position}`, { field: 'token' });
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.position;
+  }
+
+  /** Reads an initial byte and its argument; returns [major type, argument]. */
+  private head(): [number, number] {
+    if (this.position >= this.bytes.length) this.fail('is truncated');
+    if (++this.items > this.maxItems) this.fail('has too many items');
+    const initial = this.bytes[this.position++]!;
+    const major = initial >> 5;
+    const info = initial & 31;
+    if (info < 24) return [major, info];
+    let argument: number;
+    switch (info) {
+      case 24:
+        this.need(1);
+        argument = this.bytes[this.position]!;
+        this.position += 1;
+        break;
+      case 25:
+        this.need(2);
+        argument = this.view.getUint16(this.position);
+        this.position += 2;
+        break;
+      case 26:
+        this.need(4);
+        argument = this.view.getUint32(this.position);
+        this.position += 4;
+        break;
+      case 27: {
+        this.need(8);
+        const high = this.view.getUint32(this.position);
+        const low = this.view.getUint32(this.position + 4);
+        // Floats (major 7) are handled by the caller from the raw bytes; integers must stay exact.
+        if (major !== 7 && high > 0x1fffff) this.fail('has an integer beyond 2^53');
+        argument = high * 0x1_0000_0000 + low;
+        this.position += 8;
+        break;
+      }
+      default:
+        // 28..30 are reserved; 31 is an indefinite length (or "break"), which tokens never use.
+        this.fail(info === 31 ? 'uses an indefinite length' : 'uses a reserved encoding');
+    }
+    return [major, argument];
+  }
+
+  private need(count: number): void {
+    if (count > this.bytes.length - this.position) this.fail('is truncated');
+  }
+
+  /** Reads a map header and returns its entry count, bounded by the bytes left (each entry takes at least 2). */
+  readMapHeader(): number {
+    const [major, count] = this.head();
+    if (major !== 5) this.fail('is not a map');
+    if (count * 2 > this.remaining) this.fail('declares more map entries than bytes');
+    return count;
+  }
+
+  /** Reads a map key: a text or byte string, decoded as UTF-8. */
+  readKey(): string {
+    const start = this.position;
+    const [major, length] = this.head();
+    if (major !== 2 && major !== 3) {
+      this.position = start;
+      this.fail('has a map key that is not a string');
+    }
+    return this.text(length);
+  }
+
+  private text(length: number): string {
+    this.need(length);
+    const start = this.position;
+    this.position += length;
+    // Short ASCII keys and names dominate tokens; skip TextDecoder's call overhead for them.
+    if (length <= 32) {
+      let ascii = '';
+      for (let index = start; index < start + length; index++) {
+        const byte = this.bytes[index]!;
+        if (byte >= 0x80) return this.utf8(start, length);
+        ascii += String.fromCharCode(byte);
+      }
+      return ascii;
+    }
+    return this.utf8(start, length);
+  }
+
+  private utf8(start: number, length: number): string {
+    try {
+      return utf8.decode(this.bytes.subarray(start, start + length));
+    } catch (cause) {
+      this.position = start;
+      throw new TokenMalformedError(`token CBOR has invalid UTF-8 at byte ${start}`, { field: 'token', cause });
+    }
+  }
+
+  /** Reads any value of the accepted subset. `depth` is the nesting level of the value being read (top level 1). */
+  readValue(depth: number): CborValue {
+    if (depth > this.maxDepth) this.fail('is nested too deeply');
+    const start = this.position;
+    const [major, argument] = this.head();
+    switch (major) {
+      case 0:
+        return argument;
+      case 1:
+        return -1 - argument;
+      case 2: {
+        this.need(argument);
+        const value = this.bytes.slice(this.position, this.position + argument);
+        this.position += argument;
+        return value;
+      }
+      case 3:
+        return this.text(argument);
+      case 4: {
+        if (argument > this.remaining) this.fail('declares more array items than bytes');
+        const array: CborValue[] = [];
+        for (let index = 0; index < argument; index++) array.push(this.readValue(depth + 1));
+        return array;
+      }
+      case 5: {
+        if (argument * 2 > this.remaining) this.fail('declares more map entries than bytes');
+        const map: CborMap = new Map();
+        for (let index = 0; index < argument; index++) {
+          const keyStart = this.position;
+          const key = this.readKey();
+          if (map.has(key)) {
+            this.position = keyStart;
+            this.fail('has a duplicate map key');
+          }
+          map.set(key, this.readValue(depth + 1));
+        }
+        return map;
+      }
+      case 6:
+        this.position = start;
+        return this.fail('uses a tag');
+      default:
+        return this.simple(start, argument);
+    }
+  }
+
+  private simple(start: number, argument: number): CborValue {
+    const info = this.bytes[start]! & 31;
+    switch (info) {
+      case 20:
+        return false;
+      case 21:
+        return true;
+      case 22:
+        return null;
+      case 23:
+        return undefined;
+      case 25:
+        return halfToNumber(argument);
+      case 26:
+        return this.view.getFloat32(start + 1);
+      case 27:
+        return this.view.getFloat64(start + 1);
+      default:
+        this.position = start;
+        return this.fail('uses an unsupported simple value');
+    }
+  }
+}
+
+function halfToNumber(half: number): number {
+  const exponent = (half >> 10) & 0x1f;
+  const mantissa = half & 0x3ff;
+  const sign = half & 0x8000 ? -1 : 1;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 31) return mantissa === 0 ? sign * Infinity : NaN;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}

@@ -1,0 +1,42 @@
+/**
+ * Documented caps. PubNub's migration guide requires an HTTP request *including its token* to fit 32 KiB; every cap
+ * here is chosen so a maximal token still leaves room for the rest of the request, and so decoding an untrusted token
+ * costs bounded time and memory.
+ *
+ * @module
+ */
+
+/**
+ * The caps grantkit enforces when granting and when decoding.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * if (token.length > LIMITS.maxTokenLength) reject();
+ * ```
+ */
+export const LIMITS = Object.freeze({
+  /** Minimum ttl, minutes. */
+  minTtl: 1,
+  /** Maximum ttl, minutes (30 days), as PubNub. */
+  maxTtl: 43_200,
+  /** Maximum token text length (base64url characters), checked before decoding: 24 KiB leaves 8 KiB of a 32 KiB request. */
+  maxTokenLength: 24_576,
+  /** Maximum resource + pattern entries in one token, across all slots. */
+  maxEntries: 500,
+  /** Maximum length of a resource name or authorized uuid, in UTF-16 code units (PubNub names are at most 92). */
+  maxNameLength: 256,
+  /** Maximum length of a RegEx pattern's source. */
+  maxPatternLength: 256,
+  /** Maximum size of a compiled pattern program (RE2 instructions), the pattern cost cap. */
+  maxPatternProgramSize: 2_000,
+  /** Maximum number of `meta` entries. */
+  maxMetaEntries: 64,
+  /** Maximum length of a `meta` key or string value. */
+  maxMetaStringLength: 1_024,
+  /** Maximum CBOR nesting depth accepted when decoding (a token needs 4; the rest allows nested meta from other issuers). */
+  maxDepth: 8,
+  /** Maximum grant request body size in bytes for the REST service. */
+  maxRequestBodyBytes: 32_768,
+});

@@ -1,0 +1,51 @@
+/**
+ * Minting: validate, encode, sign. With a synchronous key (Node) the whole call is synchronous.
+ *
+ * @module
+ */
+import { isValidatedGrant, normalizeGrant, type GrantInput, type TokenGrant } from './grant-request.js';
+import { then } from './internal/maybe-promise.js';
+import type { HmacKey, KeyResult } from './ports.js';
+import { assembleToken, encodeUnsignedToken } from './token-codec.js';
+
+/**
+ * Options for {@link mintToken}.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const options: MintTokenOptions = { timestamp: 1_700_000_000 };
+ * ```
+ */
+export interface MintTokenOptions {
+  /** Issue time, Unix seconds (default: now). Fixing it makes minting byte-for-byte reproducible. */
+  timestamp?: number;
+}
+
+/**
+ * Mints a signed token from either grant style (or a grant already validated by {@link normalizeGrant} /
+ * {@link grantFromRequestBody}).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param grant - What to grant.
+ * @param key - The keyset's signing key (the current secret).
+ * @param options - Issue time.
+ * @returns The token (padded base64url); a Promise when the key is asynchronous.
+ * @throws {@link GrantInvalidError} `ERR_GRANT_INVALID`, {@link PatternInvalidError} `ERR_PATTERN_INVALID`,
+ *   {@link LimitExceededError} `ERR_LIMIT_EXCEEDED`.
+ * @example
+ * ```ts
+ * const token = mintToken({ ttl: 15, authorizedUuid: 'alice', channels: [Channel.id('room-1').read().write()] }, key);
+ * ```
+ */
+export function mintToken<K extends HmacKey>(
+  grant: GrantInput | TokenGrant,
+  key: K,
+  options: MintTokenOptions = {},
+): KeyResult<K, string> {
+  const valid = isValidatedGrant(grant) ? grant : normalizeGrant(grant as GrantInput);
+  const unsigned = encodeUnsignedToken(valid, options.timestamp ?? Math.floor(Date.now() / 1000));
+  return then(key.sign(unsigned), (signature) => assembleToken(unsigned, signature)) as KeyResult<K, string>;
+}

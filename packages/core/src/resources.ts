@@ -1,0 +1,216 @@
+/**
+ * Grant builders in the style of the official SDKs: `Channel.id('a').read().write()`,
+ * `Channel.pattern('^room-.*$').read()`. Each builder only offers the permissions its resource type has, so
+ * `Group.id('g').write()` does not compile. Builders are immutable: every call returns a new value.
+ *
+ * `Space` and `User` are the App Context aliases of `Channel` and `UUID`; in a grant they land in the channel and
+ * uuid slots, as the official JS SDK maps them.
+ *
+ * @module
+ */
+import {
+  DELETE, GET, JOIN, MANAGE, READ, UPDATE, WRITE, type ResourceType,
+} from './permissions.js';
+
+/** Whether an entry grants one exact name or a RegEx pattern. */
+export type GrantMatch = 'resource' | 'pattern';
+
+/**
+ * What every builder holds: the resource type, whether `name` is exact or a pattern, and the permission bitmask.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const entry: GrantEntry = Channel.id('a').read();
+ * entry.mask; // 1
+ * ```
+ */
+export abstract class GrantEntry<T extends ResourceType = ResourceType> {
+  /** Resource type of this entry. */
+  abstract readonly type: T;
+  constructor(
+    /** `resource` for an exact name, `pattern` for a RegEx. */
+    readonly match: GrantMatch,
+    /** The exact name or the pattern source. */
+    readonly name: string,
+    /** Permission bitmask granted so far. */
+    readonly mask: number = 0,
+  ) {}
+
+  /** A copy of this entry with `bit` added. */
+  protected with(bit: number): this {
+    const Self = this.constructor as new (match: GrantMatch, name: string, mask: number) => this;
+    return Object.freeze(new Self(this.match, this.name, this.mask | bit));
+  }
+}
+
+/**
+ * A channel grant: read, write, get, manage, update, join, delete.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * Channel.id('room-1').read().write();
+ * ```
+ */
+export class ChannelGrant extends GrantEntry<'channels'> {
+  readonly type = 'channels' as const;
+  /** Subscribe, history, presence... */
+  read(): this { return this.with(READ); }
+  /** Publish, signals... */
+  write(): this { return this.with(WRITE); }
+  /** Get channel metadata and members. */
+  get(): this { return this.with(GET); }
+  /** Manage (add or remove channels in groups, members...). */
+  manage(): this { return this.with(MANAGE); }
+  /** Update channel metadata. */
+  update(): this { return this.with(UPDATE); }
+  /** Join (membership). */
+  join(): this { return this.with(JOIN); }
+  /** Delete messages, metadata. */
+  delete(): this { return this.with(DELETE); }
+}
+
+/**
+ * A channel group grant: read, manage.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * Group.id('cg-1').read().manage();
+ * ```
+ */
+export class GroupGrant extends GrantEntry<'groups'> {
+  readonly type = 'groups' as const;
+  /** Subscribe to the group. */
+  read(): this { return this.with(READ); }
+  /** Add and remove channels. */
+  manage(): this { return this.with(MANAGE); }
+}
+
+/**
+ * A uuid (user metadata) grant: get, update, delete.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * UUID.id('alice').get().update();
+ * ```
+ */
+export class UuidGrant extends GrantEntry<'uuids'> {
+  readonly type = 'uuids' as const;
+  /** Get the uuid's metadata and memberships. */
+  get(): this { return this.with(GET); }
+  /** Update the uuid's metadata and memberships. */
+  update(): this { return this.with(UPDATE); }
+  /** Delete the uuid's metadata. */
+  delete(): this { return this.with(DELETE); }
+}
+
+/**
+ * A space grant (App Context alias of a channel): the channel permissions.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * Space.id('space-1').read().join();
+ * ```
+ */
+export class SpaceGrant extends GrantEntry<'spaces'> {
+  readonly type = 'spaces' as const;
+  /** See {@link ChannelGrant.read}. */
+  read(): this { return this.with(READ); }
+  /** See {@link ChannelGrant.write}. */
+  write(): this { return this.with(WRITE); }
+  /** See {@link ChannelGrant.get}. */
+  get(): this { return this.with(GET); }
+  /** See {@link ChannelGrant.manage}. */
+  manage(): this { return this.with(MANAGE); }
+  /** See {@link ChannelGrant.update}. */
+  update(): this { return this.with(UPDATE); }
+  /** See {@link ChannelGrant.join}. */
+  join(): this { return this.with(JOIN); }
+  /** See {@link ChannelGrant.delete}. */
+  delete(): this { return this.with(DELETE); }
+}
+
+/**
+ * A user grant (App Context alias of a uuid): get, update, delete.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * User.id('alice').get();
+ * ```
+ */
+export class UserGrant extends GrantEntry<'users'> {
+  readonly type = 'users' as const;
+  /** See {@link UuidGrant.get}. */
+  get(): this { return this.with(GET); }
+  /** See {@link UuidGrant.update}. */
+  update(): this { return this.with(UPDATE); }
+  /** See {@link UuidGrant.delete}. */
+  delete(): this { return this.with(DELETE); }
+}
+
+/** Factory shape shared by `Channel`, `Group`, `UUID`, `Space` and `User`. */
+export interface GrantFactory<G> {
+  /** Grants one exact name. */
+  id(name: string): G;
+  /** Grants every name the RE2 pattern is found in (anchor it with `^...$` to match whole names). */
+  pattern(pattern: string): G;
+}
+
+function factory<G>(Grant: new (match: GrantMatch, name: string) => G): GrantFactory<G> {
+  return Object.freeze({
+    id: (name: string) => Object.freeze(new Grant('resource', name)),
+    pattern: (pattern: string) => Object.freeze(new Grant('pattern', pattern)),
+  });
+}
+
+/**
+ * Starts a channel grant. Exported from `@grantkit/core`.
+ * @example
+ * ```ts
+ * Channel.pattern('^room-[0-9]+$').read();
+ * ```
+ */
+export const Channel: GrantFactory<ChannelGrant> = factory(ChannelGrant);
+/**
+ * Starts a channel group grant. Exported from `@grantkit/core`.
+ * @example
+ * ```ts
+ * Group.id('cg').read();
+ * ```
+ */
+export const Group: GrantFactory<GroupGrant> = factory(GroupGrant);
+/**
+ * Starts a uuid grant. Exported from `@grantkit/core`.
+ * @example
+ * ```ts
+ * UUID.id('alice').get();
+ * ```
+ */
+export const UUID: GrantFactory<UuidGrant> = factory(UuidGrant);
+/**
+ * Starts a space grant (lands in the channel slot). Exported from `@grantkit/core`.
+ * @example
+ * ```ts
+ * Space.id('s').read();
+ * ```
+ */
+export const Space: GrantFactory<SpaceGrant> = factory(SpaceGrant);
+/**
+ * Starts a user grant (lands in the uuid slot). Exported from `@grantkit/core`.
+ * @example
+ * ```ts
+ * User.id('bob').get();
+ * ```
+ */
+export const User: GrantFactory<UserGrant> = factory(UserGrant);

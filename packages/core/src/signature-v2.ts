@@ -1,0 +1,185 @@
+/**
+ * PubNub request signatures, version 2: how the official SDKs sign REST calls made with a secret key
+ * (grant, revoke...), and how a server checks them.
+ *
+ * `signature = "v2." + base64url_nopad(HMAC-SHA256(secretKey, M))` with
+ * `M = METHOD + "\n" + publishKey + "\n" + path + "\n" + canonicalQuery + "\n" + body`, where `path` is the request
+ * path exactly as sent (still percent-encoded), `canonicalQuery` is every query parameter except `signature`,
+ * sorted by name, as `name=value` joined by `&` with values percent-encoded by {@link percentEncode}, and `body` is the
+ * raw body text (empty for GET and DELETE).
+ *
+ * @module
+ */
+import { base64UrlDecode, base64UrlEncode } from './base64url.js';
+import { RequestInvalidError, RequestSignatureInvalidError } from './errors.js';
+import { then } from './internal/maybe-promise.js';
+import type { HmacKey, KeyResult } from './ports.js';
+
+const encoder = new TextEncoder();
+
+/**
+ * The parts of a request that signature v2 covers.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const parts: SignatureV2Parts = {
+ *   method: 'POST', publishKey: 'pub-c-1', path: '/v3/pam/sub-c-1/grant',
+ *   query: { uuid: 'server', timestamp: '1700000000' }, body: '{"ttl":15,...}',
+ * };
+ * ```
+ */
+export interface SignatureV2Parts {
+  method: string;
+  publishKey: string;
+  /** The path as sent on the wire (percent-encoded as the client encoded it). */
+  path: string;
+  /** Decoded query parameters; `signature` is ignored if present. */
+  query: Record<string, string> | Iterable<readonly [string, string]>;
+  /** Raw body text; omit or `''` for GET and DELETE. */
+  body?: string;
+}
+
+/**
+ * Percent-encodes a query value as signature v2 needs: UTF-8, uppercase hex, only `A-Z a-z 0-9 - _ .` left as they
+ * are (so `~`, `*`, `!`, `'`, `(`, `)` and space are escaped too).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param value - Decoded value.
+ * @returns Encoded value.
+ * @example
+ * ```ts
+ * percentEncode('PubNub-JS-Nodejs/11.0.2'); // 'PubNub-JS-Nodejs%2F11.0.2'
+ * ```
+ */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The canonical query string: all parameters but `signature`, sorted by name (code-unit order, stable for repeated
+ * names), `name=value` with encoded values, joined by `&`.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param query - Decoded parameters.
+ * @returns The canonical query.
+ * @example
+ * ```ts
+ * canonicalQuery({ uuid: 'u', timestamp: '1', pnsdk: 'a/b' }); // 'pnsdk=a%2Fb&timestamp=1&uuid=u'
+ * ```
+ */
+export function canonicalQuery(query: SignatureV2Parts['query']): string {
+  const entries: Array<readonly [string, string]> = [];
+  const source = Symbol.iterator in query ? (query as Iterable<readonly [string, string]>) : Object.entries(query);
+  for (const [name, value] of source) if (name !== 'signature') entries.push([name, value]);
+  entries.sort((left, right) => (left[0] < right[0] ? -1 : left[0] > right[0] ? 1 : 0));
+  return entries.map(([name, value]) => `${name}=${percentEncode(value)}`).join('&');
+}
+
+/**
+ * The exact string signature v2 signs.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param parts - Method, publish key, path, query, body.
+ * @returns The string to sign.
+ * @example
+ * ```ts
+ * signatureV2Message(parts); // 'POST\npub-c-1\n/v3/pam/sub-c-1/grant\ntimestamp=...&uuid=server\n{...}'
+ * ```
+ */
+export function signatureV2Message(parts: SignatureV2Parts): string {
+  return `${parts.method.toUpperCase()}\n${parts.publishKey}\n${parts.path}\n${canonicalQuery(parts.query)}\n${parts.body ?? ''}`;
+}
+
+/**
+ * Signs a request: `v2.` + unpadded base64url HMAC-SHA256 of {@link signatureV2Message}.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param key - The keyset's secret key.
+ * @param parts - The request parts.
+ * @returns The `signature` query value; a Promise for async keys.
+ * @example
+ * ```ts
+ * const signature = signRequestV2(key, parts); // 'v2.A1ldFjcf...'
+ * ```
+ */
+export function signRequestV2<K extends HmacKey>(key: K, parts: SignatureV2Parts): KeyResult<K, string> {
+  return then(key.sign(encoder.encode(signatureV2Message(parts))), (tag) => `v2.${base64UrlEncode(tag, false)}`) as KeyResult<
+    K,
+    string
+  >;
+}
+
+/**
+ * Options for {@link verifyRequestSignatureV2}.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyRequestOptions = { now: 1_700_000_000, window: 60 };
+ * ```
+ */
+export interface VerifyRequestOptions {
+  /** Current Unix time in seconds (default: now). */
+  now?: number;
+  /** Allowed distance between the request's `timestamp` and now, in seconds. Default 60, as PubNub. */
+  window?: number;
+}
+
+/**
+ * Checks a signed request: a `timestamp` within the window, and a `v2.` signature matching one of `keys` (current
+ * secret first, then previous ones), compared in constant time by the key.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param keys - One key, or the current key followed by previous ones.
+ * @param parts - The request as received; `query` must include `timestamp` and `signature`.
+ * @param options - Clock and window.
+ * @returns Nothing (or a Promise of nothing for async keys) when the request is authentic.
+ * @throws {@link RequestInvalidError} `ERR_REQUEST_INVALID` (field `timestamp`, HTTP 400 as PubNub) for a missing or
+ *   stale timestamp; {@link RequestSignatureInvalidError} `ERR_REQUEST_SIGNATURE_INVALID` (field `signature`, 403).
+ * @example
+ * ```ts
+ * verifyRequestSignatureV2([key], { method: 'POST', publishKey, path, query, body });
+ * ```
+ */
+export function verifyRequestSignatureV2<K extends HmacKey>(
+  keys: K | readonly K[],
+  parts: SignatureV2Parts,
+  options: VerifyRequestOptions = {},
+): KeyResult<K, void> {
+  const query = Symbol.iterator in parts.query
+    ? new Map(parts.query as Iterable<readonly [string, string]>)
+    : new Map(Object.entries(parts.query));
+  const timestamp = query.get('timestamp');
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  if (timestamp === undefined || !/^[0-9]{1,12}$/.test(timestamp)) {
+    throw new RequestInvalidError('Invalid timestamp: missing or not Unix seconds', { field: 'timestamp' });
+  }
+  if (Math.abs(now - Number(timestamp)) > (options.window ?? 60)) {
+    throw new RequestInvalidError('Invalid timestamp: outside the allowed window', { field: 'timestamp' });
+  }
+  const signature = query.get('signature');
+  if (signature === undefined || !signature.startsWith('v2.') || signature.length !== 46) {
+    throw new RequestSignatureInvalidError('Signature is missing or not a v2 signature', { field: 'signature' });
+  }
+  let tag: Uint8Array;
+  try {
+    tag = base64UrlDecode(signature.slice(3), 'signature');
+  } catch (cause) {
+    throw new RequestSignatureInvalidError('Signature is not valid base64url', { field: 'signature', cause });
+  }
+  const message = encoder.encode(signatureV2Message(parts));
+  const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
+  const check = (index: number): unknown => {
+    if (index >= list.length) throw new RequestSignatureInvalidError('Signature does not match', { field: 'signature' });
+    return then(list[index]!.verify(message, tag), (ok) => (ok ? undefined : check(index + 1)));
+  };
+  return check(0) as KeyResult<K, void>;
+}

@@ -1,0 +1,142 @@
+/**
+ * Verification: decode (bounded), check the signature against the current and previous secrets in constant time,
+ * then check the time window.
+ *
+ * @module
+ */
+import { base64UrlEncode } from './base64url.js';
+import {
+  TokenExpiredError, TokenMalformedError, TokenNotYetValidError, TokenSignatureInvalidError,
+} from './errors.js';
+import { isPromise, then, type MaybePromise } from './internal/maybe-promise.js';
+import type { HmacKey, KeyResult } from './ports.js';
+import { readToken, TOKEN_VERSION, type TokenPayload } from './token-codec.js';
+
+/**
+ * Options for {@link verifyToken}.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * verifyToken(token, keys, { now: 1_700_000_000, clockSkew: 30 });
+ * ```
+ */
+export interface VerifyTokenOptions {
+  /** Current Unix time in seconds (default: now). */
+  now?: number;
+  /** Seconds an issue time may lie in the future (issuer clock ahead). Default 60, as PubNub's request window. */
+  clockSkew?: number;
+  /** Skip the expiry and not-yet-valid checks (revocation of an old token, inspection tools). Default false. */
+  ignoreTime?: boolean;
+}
+
+/**
+ * A token whose signature matched one of the keys.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const verified: VerifiedToken = verifyToken(token, key);
+ * verified.expiresAt; // Unix seconds
+ * ```
+ */
+export interface VerifiedToken extends TokenPayload {
+  /** Unix seconds at which the token expires: `timestamp + ttl * 60`. */
+  readonly expiresAt: number;
+  /** Stable identity for revocation lists: unpadded base64url of the signature. */
+  readonly id: string;
+  /** Index of the key that matched: 0 is the current secret, 1.. the previous ones (rotation). */
+  readonly keyIndex: number;
+}
+
+/**
+ * Verifies a token: well-formed, signed by one of `keys` (current first, then previous secrets for rotation),
+ * compared in constant time by the key, and currently valid.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param token - Token text.
+ * @param keys - One key, or the current key followed by previous ones.
+ * @param options - Clock and skew.
+ * @returns The verified token; a Promise when the keys are asynchronous.
+ * @throws {@link TokenMalformedError} `ERR_TOKEN_MALFORMED`, {@link LimitExceededError} `ERR_LIMIT_EXCEEDED`,
+ *   {@link TokenSignatureInvalidError} `ERR_TOKEN_SIGNATURE_INVALID`, {@link TokenExpiredError}
+ *   `ERR_TOKEN_EXPIRED`, {@link TokenNotYetValidError} `ERR_TOKEN_NOT_YET_VALID`.
+ * @example
+ * ```ts
+ * const verified = verifyToken(token, [currentKey, previousKey]);
+ * ```
+ */
+export function verifyToken<K extends HmacKey>(
+  token: string,
+  keys: K | readonly K[],
+  options: VerifyTokenOptions = {},
+): KeyResult<K, VerifiedToken> {
+  const { payload, signedBytes } = readToken(token);
+  if (payload.version !== TOKEN_VERSION) {
+    throw new TokenMalformedError(`token version ${payload.version} is not supported`, { field: 'token.v' });
+  }
+  // A token whose sig is not last, or not 32 bytes, cannot have been signed by us: no key can match.
+  if (signedBytes === undefined || payload.signature.length !== 32) throw new TokenSignatureInvalidError();
+  const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
+  return then(matchKey(list, signedBytes, payload.signature, 0), (keyIndex) => {
+    if (keyIndex < 0) throw new TokenSignatureInvalidError();
+    const verified: VerifiedToken = Object.freeze({
+      ...payload,
+      expiresAt: tokenExpiresAt(payload),
+      id: tokenId(payload),
+      keyIndex,
+    });
+    if (options.ignoreTime !== true) checkTime(verified, options);
+    return verified;
+  }) as KeyResult<K, VerifiedToken>;
+}
+
+function matchKey(keys: readonly HmacKey[], data: Uint8Array, signature: Uint8Array, from: number): MaybePromise<number> {
+  for (let index = from; index < keys.length; index++) {
+    const match = keys[index]!.verify(data, signature);
+    if (isPromise(match)) return match.then((ok) => (ok ? index : matchKey(keys, data, signature, index + 1)));
+    if (match) return index;
+  }
+  return -1;
+}
+
+function checkTime(token: VerifiedToken, options: VerifyTokenOptions): void {
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  if (now >= token.expiresAt) throw new TokenExpiredError();
+  if (token.timestamp > now + (options.clockSkew ?? 60)) throw new TokenNotYetValidError();
+}
+
+/**
+ * When a token expires: `timestamp + ttl * 60`, Unix seconds.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param payload - A decoded token.
+ * @returns Expiry, Unix seconds.
+ * @example
+ * ```ts
+ * new Date(tokenExpiresAt(decodeToken(token)) * 1000);
+ * ```
+ */
+export function tokenExpiresAt(payload: Pick<TokenPayload, 'timestamp' | 'ttl'>): number {
+  return payload.timestamp + payload.ttl * 60;
+}
+
+/**
+ * A token's stable identity for revocation lists: unpadded base64url of its 32-byte signature.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param payload - A decoded token.
+ * @returns 43 characters.
+ * @example
+ * ```ts
+ * await store.revoke(tokenId(decodeToken(token)), expiresAt);
+ * ```
+ */
+export function tokenId(payload: Pick<TokenPayload, 'signature'>): string {
+  return base64UrlEncode(payload.signature, false);
+}

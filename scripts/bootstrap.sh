@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Brings a machine that has only Node and npm up to what `npm start` / `npm test` need:
+# pnpm (pinned; corepack's bundled signatures fail on our Node 20), system packages via apt
+# when missing, then the workspace install. Idempotent: a second run does almost nothing.
+set -euo pipefail
+mode="${1:-test}"
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+  echo "bootstrap: installing pnpm@$PNPM_VERSION"
+  npm install -g "pnpm@$PNPM_VERSION" --no-fund --no-audit >/dev/null
+fi
+
+# System packages the test suite drives for real: Chromium (browser tests), redis-server (shared revocations).
+need=()
+if [ "$mode" = "test" ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+fi
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != "0" ]; then
+    echo "bootstrap: missing ${need[*]} and not root; install them with apt-get and re-run" >&2
+    exit 1
+  fi
+  echo "bootstrap: apt-get install ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+export TURBO_TELEMETRY_DISABLED=1
+if [ "${CI:-}" = "true" ]; then
+  pnpm install --frozen-lockfile --reporter=append-only
+else
+  pnpm install --reporter=append-only
+fi
