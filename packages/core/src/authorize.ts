@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PermissionSlots } from './grant-request.js';
+import type { PermissionSlots } from './slots.js';
 import { compilePattern, type CompiledPattern } from './patterns.js';
 import { PERMISSION_BITS, type Permission, type ResourceType } from './permissions.js';
 import type { TokenPayload } from './token-codec.js';

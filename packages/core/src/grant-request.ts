@@ -11,6 +11,7 @@ import {
 import { hasEntry, setEntry } from './internal/records.js';
 import { LIMITS } from './limits.js';
 import { compilePattern, isAnchored, looksLikePattern } from './patterns.js';
+import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from './slots.js';
 import {
   ALLOWED_MASKS, ALLOWED_PERMISSIONS, encodePermissions, permissionNames,
   type Permission, type ResourceType,
@@ -30,24 +31,6 @@ import type {
  * ```
  */
 export type MetaValue = string | number | boolean;
-
-/**
- * Name (or pattern) → permission bitmask, one record per resource type. Records are plain objects.
- *
- * Exported from `@grantkit/core`.
- *
- * @example
- * ```ts
- * const slots: PermissionSlots = { channels: { a: 3 }, groups: {}, uuids: {}, spaces: {}, users: {} };
- * ```
- */
-export interface PermissionSlots {
-  channels: Record<string, number>;
-  groups: Record<string, number>;
-  uuids: Record<string, number>;
-  spaces: Record<string, number>;
-  users: Record<string, number>;
-}
 
 /**
  * A validated grant, ready to encode. Build one with {@link normalizeGrant} or {@link grantFromRequestBody}.
@@ -146,8 +129,6 @@ export interface PubNubGrantTokenParameters {
  */
 export type GrantInput = GrantTokenOptions | PubNubGrantTokenParameters;
 
-/** Canonical slot order, also the order of the JSON body the JS SDK sends. */
-export const RESOURCE_TYPES: readonly ResourceType[] = Object.freeze(['channels', 'groups', 'uuids', 'users', 'spaces']);
 const VSP_TARGET = { spaces: 'channels', users: 'uuids' } as const;
 // Grants that passed validateGrant, so minting can skip validating them twice.
 const validated = new WeakSet<object>();
@@ -155,21 +136,6 @@ const validated = new WeakSet<object>();
 /** Whether `value` is a grant returned by {@link validateGrant}. @internal */
 export function isValidatedGrant(value: unknown): value is TokenGrant {
   return typeof value === 'object' && value !== null && validated.has(value);
-}
-
-/**
- * Empty slots, one fresh record per type.
- *
- * Exported from `@grantkit/core`.
- *
- * @returns New empty {@link PermissionSlots}.
- * @example
- * ```ts
- * const slots = emptySlots(); slots.channels.a = 1;
- * ```
- */
-export function emptySlots(): PermissionSlots {
-  return { channels: {}, groups: {}, uuids: {}, spaces: {}, users: {} };
 }
 
 /**

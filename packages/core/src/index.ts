@@ -28,18 +28,21 @@ export {
   GrantEntry, ChannelGrant, GroupGrant, UuidGrant, SpaceGrant, UserGrant, Channel, Group, UUID, Space, User,
 } from './resources.js';
 export type { GrantMatch, GrantFactory } from './resources.js';
+export { emptySlots, RESOURCE_TYPES } from './slots.js';
+export type { PermissionSlots } from './slots.js';
 export {
-  normalizeGrant, validateGrant, grantFromRequestBody, grantToRequestBody, lintGrant, emptySlots, RESOURCE_TYPES,
+  normalizeGrant, validateGrant, grantFromRequestBody, grantToRequestBody, lintGrant,
 } from './grant-request.js';
 export type {
-  MetaValue, PermissionSlots, TokenGrant, GrantTokenOptions, PermissionFlagsInput, PubNubPermissionsInput,
+  MetaValue, TokenGrant, GrantTokenOptions, PermissionFlagsInput, PubNubPermissionsInput,
   PubNubGrantTokenParameters, GrantInput, GrantWarning,
 } from './grant-request.js';
 export { LIMITS } from './limits.js';
 export { base64UrlEncode, base64UrlDecode } from './base64url.js';
 export { compilePattern, looksLikePattern, isAnchored } from './patterns.js';
 export type { CompiledPattern } from './patterns.js';
-export { TOKEN_VERSION, encodeUnsignedToken, assembleToken, decodeToken } from './token-codec.js';
+export { TOKEN_VERSION, decodeToken } from './token-codec.js';
+export { encodeUnsignedToken, assembleToken } from './token-encoder.js';
 export type { TokenPayload } from './token-codec.js';
 export { parseToken } from './parse-token.js';
 export type { ParsedToken, ParsedPermissions } from './parse-token.js';

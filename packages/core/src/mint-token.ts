@@ -6,7 +6,7 @@
 import { isValidatedGrant, normalizeGrant, type GrantInput, type TokenGrant } from './grant-request.js';
 import { then } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
-import { assembleToken, encodeUnsignedToken } from './token-codec.js';
+import { assembleToken, encodeUnsignedToken } from './token-encoder.js';
 
 /**
  * Options for {@link mintToken}.

@@ -4,7 +4,7 @@
  * @module
  */
 import { setEntry } from './internal/records.js';
-import type { PermissionSlots } from './grant-request.js';
+import type { PermissionSlots } from './slots.js';
 import { decodePermissions, type PermissionFlags } from './permissions.js';
 import { decodeToken } from './token-codec.js';
 
