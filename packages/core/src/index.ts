@@ -61,3 +61,7 @@ export type { SignatureV2Parts, VerifyRequestOptions } from './signature-v2.js';
 export type {
   HmacKey, SyncHmacKey, AsyncHmacKey, HmacSha256, KeyResult, RevocationStore, Clock, MaybePromise,
 } from './ports.js';
+export { createGrantHandler } from './http/handler.js';
+export type {
+  Keyset, HandlerEvent, GrantHandlerOptions, GrantHandler, AuthorizeEndpointReason,
+} from './http/handler.js';

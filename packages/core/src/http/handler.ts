@@ -1,0 +1,421 @@
+/**
+ * The Access Manager REST surface as one web-standard handler, `(request: Request) => Promise<Response>`, shared by
+ * the Node service (through a thin `node:http` adapter) and the Workers endpoint. It performs no I/O of its own:
+ * keysets, crypto keys and the revocation store are injected.
+ *
+ * Routes (PubNub-compatible unless noted):
+ * - `POST /v3/pam/{subscribeKey}/grant`: signature v2; JSON body as the official SDKs send it → `{status, data: {message, token}, service}`.
+ * - `DELETE /v3/pam/{subscribeKey}/grant/{token}`: signature v2 → `{status, data: {message}, service}`.
+ * - `GET|POST /grantkit/v1/{subscribeKey}/authorize` (ours): token + uuid + resource + permission → 200 or 403 with
+ *   the reason, for gateways (nginx `auth_request`, service meshes) and other services.
+ * - `GET /health` (ours): 200 once the handler exists.
+ *
+ * @module
+ */
+import { authorize, type AuthorizationDecision, type ResourceRef } from '../authorize.js';
+import {
+  GrantInvalidError, HTTP_STATUS_BY_CODE, isGrantkitError, LimitExceededError, RequestInvalidError,
+  StoreUnavailableError, type AnyGrantkitError,
+} from '../errors.js';
+import { grantFromRequestBody } from '../grant-request.js';
+import type { MaybePromise } from '../internal/maybe-promise.js';
+import { LIMITS } from '../limits.js';
+import { mintToken } from '../mint-token.js';
+import type { Permission } from '../permissions.js';
+import type { Clock, HmacKey, RevocationStore } from '../ports.js';
+import { verifyRequestSignatureV2 } from '../signature-v2.js';
+import { verifyToken, type VerifiedToken } from '../verify-token.js';
+
+/**
+ * One keyset: what a subscribe key resolves to.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const keyset: Keyset = { subscribeKey: 'sub-c-1', publishKey: 'pub-c-1', keys: [currentKey, previousKey] };
+ * ```
+ */
+export interface Keyset {
+  subscribeKey: string;
+  publishKey: string;
+  /** The current secret's key first (it signs), then previous secrets (they still verify: key rotation). */
+  keys: readonly HmacKey[];
+}
+
+/**
+ * What the handler reports after each request, for metrics and logs. Never contains a token or a secret.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * onEvent: (event) => histogram.observe({ route: event.route, outcome: event.outcome }, event.durationMs)
+ * ```
+ */
+export interface HandlerEvent {
+  route: 'grant' | 'revoke' | 'authorize' | 'health' | 'not-found';
+  status: number;
+  /** `success`, a deny reason for authorize (`granted`, `expired`, ...), or the error code. */
+  outcome: string;
+  durationMs: number;
+  subscribeKey?: string;
+}
+
+/**
+ * Options of {@link createGrantHandler}.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const options: GrantHandlerOptions = { keysets: new Map([[keyset.subscribeKey, keyset]]), revocations: store };
+ * ```
+ */
+export interface GrantHandlerOptions {
+  /** Subscribe key → keyset, as a map or a (possibly async) lookup. */
+  keysets: ReadonlyMap<string, Keyset> | ((subscribeKey: string) => MaybePromise<Keyset | undefined>);
+  /** The revocation denylist. Without one, revoke answers 403 `Feature disabled`, as PubNub does. */
+  revocations?: RevocationStore;
+  /** Unix seconds. Default: `Date.now()`. */
+  clock?: Clock;
+  /** Allowed request timestamp distance, seconds. Default 60. */
+  requestWindow?: number;
+  /** Largest accepted request body in bytes; larger gets 413. Default `LIMITS.maxRequestBodyBytes` (32 KiB). */
+  maxBodyBytes?: number;
+  /** Called after every request. Must not throw. */
+  onEvent?: (event: HandlerEvent) => void;
+}
+
+/**
+ * A web-standard request handler.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const handler: GrantHandler = createGrantHandler(options);
+ * const response = await handler(new Request('http://localhost/health'));
+ * ```
+ */
+export type GrantHandler = (request: Request) => Promise<Response>;
+
+const SERVICE = 'Access Manager';
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const PERMISSIONS: readonly Permission[] = ['read', 'write', 'manage', 'delete', 'get', 'update', 'join'];
+const RESOURCE_PARAMETERS = [['channel', 'channel'], ['group', 'group'], ['space', 'space'], ['user', 'user'], ['target-uuid', 'uuid']] as const;
+
+/** A PubNub-shaped error ready to send. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly location: string,
+    readonly locationType: string,
+    readonly outcome: string,
+  ) {
+    super(title);
+  }
+}
+
+/**
+ * Creates the Access Manager REST handler. Bad input always gets a PubNub-style JSON 400/403/413, never a 500.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param options - Keysets, revocation store, clock, limits, event hook.
+ * @returns The handler.
+ * @example
+ * ```ts
+ * const handler = createGrantHandler({ keysets: new Map([['sub-c-1', keyset]]), revocations: store });
+ * export default { fetch: (request: Request) => handler(request) };
+ * ```
+ */
+export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
+  const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+  const lookup = typeof options.keysets === 'function'
+    ? options.keysets
+    : (subscribeKey: string) => (options.keysets as ReadonlyMap<string, Keyset>).get(subscribeKey);
+  const maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxRequestBodyBytes;
+  const window = options.requestWindow ?? 60;
+
+  async function keysetFor(subscribeKey: string): Promise<Keyset> {
+    const keyset = await lookup(subscribeKey);
+    if (keyset === undefined) {
+      throw new HttpError(400, 'Invalid subscribe key', 'Unknown subscribe key.', 'subscribe-key', 'path', 'ERR_REQUEST_INVALID');
+    }
+    return keyset;
+  }
+
+  async function checkSignature(request: Request, url: URL, keyset: Keyset, body: string): Promise<void> {
+    await verifyRequestSignatureV2(keyset.keys, {
+      method: request.method,
+      publishKey: keyset.publishKey,
+      path: url.pathname,
+      query: url.searchParams,
+      body,
+    }, { now: clock(), window });
+  }
+
+  async function grant(request: Request, url: URL, subscribeKey: string): Promise<Response> {
+    const keyset = await keysetFor(subscribeKey);
+    const body = await readBody(request, maxBodyBytes);
+    await checkSignature(request, url, keyset, body);
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch (cause) {
+      throw new RequestInvalidError('Request body is not valid JSON', { field: 'body', cause });
+    }
+    const validGrant = grantFromRequestBody(json);
+    const token = await mintToken(validGrant, keyset.keys[0]!, { timestamp: clock() });
+    return reply(200, { status: 200, data: { message: 'Success', token }, service: SERVICE });
+  }
+
+  async function revoke(request: Request, url: URL, subscribeKey: string, encodedToken: string): Promise<Response> {
+    const keyset = await keysetFor(subscribeKey);
+    await checkSignature(request, url, keyset, '');
+    if (options.revocations === undefined) {
+      throw new HttpError(403, 'Feature disabled', 'Token revocation is disabled.', 'subscribe-key', 'path', 'feature-disabled');
+    }
+    const token = await verifyRevocable(safeDecode(encodedToken), keyset);
+    try {
+      await options.revocations.revoke(token.id, token.expiresAt);
+    } catch (cause) {
+      throw new StoreUnavailableError('revocation store is unavailable', { cause });
+    }
+    return reply(200, { status: 200, data: { message: 'Success' }, service: SERVICE });
+  }
+
+  async function verifyRevocable(token: string, keyset: Keyset): Promise<VerifiedToken> {
+    const invalid = (detail: string, outcome: string) => new HttpError(400, 'Invalid token', detail, 'token', 'path', outcome);
+    if (token === '') throw invalid('Token is missing.', 'ERR_TOKEN_MALFORMED');
+    let verified: VerifiedToken;
+    try {
+      verified = await verifyToken(token, keyset.keys, { ignoreTime: true });
+    } catch (error) {
+      if (!isGrantkitError(error)) throw error;
+      throw error.code === 'ERR_TOKEN_SIGNATURE_INVALID'
+        ? invalid('Token was not issued for this keyset.', error.code)
+        : invalid('Token is malformed.', error.code);
+    }
+    if (clock() >= verified.expiresAt) throw invalid('Token is expired.', 'ERR_TOKEN_EXPIRED');
+    return verified;
+  }
+
+  async function authorizeRoute(request: Request, url: URL, subscribeKey: string): Promise<[Response, string]> {
+    const keyset = await keysetFor(subscribeKey);
+    const parameters = new Map(url.searchParams);
+    if (request.method === 'POST') {
+      const body = await readBody(request, maxBodyBytes);
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch (cause) {
+        throw new RequestInvalidError('Request body is not valid JSON', { field: 'body', cause });
+      }
+      if (typeof json !== 'object' || json === null) throw new RequestInvalidError('Request body must be a JSON object', { field: 'body' });
+      for (const [name, value] of Object.entries(json)) if (typeof value === 'string') parameters.set(name, value);
+    }
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+    const token = parameters.get('token') ?? parameters.get('auth') ?? bearer;
+    if (token === undefined || token === '') throw new RequestInvalidError('A token is required (token, auth or Bearer)', { field: 'token' });
+    const permission = parameters.get('permission') as Permission | undefined;
+    if (permission === undefined || !PERMISSIONS.includes(permission)) {
+      throw new RequestInvalidError(`permission must be one of ${PERMISSIONS.join(', ')}`, { field: 'permission' });
+    }
+    const resources = RESOURCE_PARAMETERS.filter(([parameter]) => parameters.has(parameter));
+    if (resources.length !== 1) {
+      throw new RequestInvalidError('exactly one of channel, group, space, user or target-uuid is required', { field: 'resource' });
+    }
+    const [parameter, kind] = resources[0]!;
+    const resource = { [kind]: parameters.get(parameter)! } as ResourceRef;
+    const uuid = parameters.get('uuid');
+    const now = clock();
+
+    let verified: VerifiedToken;
+    try {
+      verified = await verifyToken(token, keyset.keys, { ignoreTime: true });
+    } catch (error) {
+      if (!isGrantkitError(error)) throw error;
+      const reason = error.code === 'ERR_TOKEN_SIGNATURE_INVALID' ? 'signature-invalid' : 'malformed';
+      const message = reason === 'malformed' ? 'Token is malformed' : 'Token is not signed by this keyset';
+      return [denial({ allowed: false, reason, message }), reason];
+    }
+    let revoked = false;
+    if (options.revocations !== undefined) {
+      try {
+        revoked = await options.revocations.isRevoked(verified.id);
+      } catch (cause) {
+        // Fail closed: an unreachable denylist must not let a revoked token through.
+        throw new StoreUnavailableError('revocation store is unavailable; denying', { cause });
+      }
+    }
+    const decision = authorize(verified, { ...(uuid === undefined ? {} : { uuid }), resource, permission, now, revoked });
+    return [decision.allowed ? reply(200, { ...decision, status: 200, service: SERVICE }) : denial(decision), decision.reason];
+  }
+
+  return async function handle(request: Request): Promise<Response> {
+    const started = now();
+    let route: HandlerEvent['route'] = 'not-found';
+    let subscribeKey: string | undefined;
+    let outcome = 'success';
+    let response: Response;
+    try {
+      const url = new URL(request.url);
+      const segments = url.pathname.split('/');
+      // ['', 'v3', 'pam', sub, 'grant', token?]
+      if (segments[1] === 'v3' && segments[2] === 'pam' && segments[4] === 'grant' && segments.length <= 6) {
+        subscribeKey = safeDecode(segments[3]!);
+        if (segments.length === 5 && request.method === 'POST') {
+          route = 'grant';
+          response = await grant(request, url, subscribeKey);
+        } else if (segments.length === 6 && request.method === 'DELETE') {
+          route = 'revoke';
+          response = await revoke(request, url, subscribeKey, segments[5]!);
+        } else {
+          response = methodNotAllowed();
+          outcome = 'method-not-allowed';
+        }
+      } else if (segments[1] === 'grantkit' && segments[2] === 'v1' && segments[4] === 'authorize' && segments.length === 5) {
+        route = 'authorize';
+        subscribeKey = safeDecode(segments[3]!);
+        if (request.method === 'GET' || request.method === 'POST') {
+          [response, outcome] = await authorizeRoute(request, url, subscribeKey);
+        } else {
+          response = methodNotAllowed();
+          outcome = 'method-not-allowed';
+        }
+      } else if (url.pathname === '/health') {
+        route = 'health';
+        response = reply(200, { status: 200, message: 'OK', service: SERVICE });
+      } else {
+        response = reply(404, { status: 404, error: { message: 'Not Found', source: 'grantkit', details: [] }, service: SERVICE });
+        outcome = 'not-found';
+      }
+    } catch (error) {
+      const failure = toHttpError(error, route === 'revoke' ? 'revoke' : route === 'grant' ? 'grant' : route);
+      outcome = failure.outcome;
+      response = reply(failure.status, {
+        error: {
+          message: failure.title,
+          source: route === 'revoke' ? 'revoke' : route === 'grant' ? 'grant' : route,
+          details: [{ message: failure.detail, location: failure.location, locationType: failure.locationType }],
+        },
+        service: SERVICE,
+        status: failure.status,
+      });
+    }
+    if (options.onEvent !== undefined) {
+      try {
+        options.onEvent({ route, status: response.status, outcome, durationMs: now() - started, ...(subscribeKey === undefined ? {} : { subscribeKey }) });
+      } catch {
+        // A broken metrics hook must not break the request.
+      }
+    }
+    return response;
+  };
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch (cause) {
+    throw new RequestInvalidError('path segment is not valid percent-encoding', { field: 'path', cause });
+  }
+}
+
+function reply(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+}
+
+/**
+ * Reasons the authorize endpoint reports: the decision's, plus the two a token can fail on before any decision.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const reason: AuthorizeEndpointReason = 'signature-invalid';
+ * ```
+ */
+export type AuthorizeEndpointReason = AuthorizationDecision['reason'] | 'malformed' | 'signature-invalid';
+
+function denial(decision: { allowed: false; reason: AuthorizeEndpointReason; message: string; match?: AuthorizationDecision['match'] }): Response {
+  return reply(403, { error: true, ...decision, status: 403, service: SERVICE });
+}
+
+function methodNotAllowed(): Response {
+  return reply(405, { status: 405, error: { message: 'Method Not Allowed', source: 'grantkit', details: [] }, service: SERVICE });
+}
+
+/** Reads at most `limit` bytes of body; more is a 413, whatever Content-Length claims. */
+async function readBody(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) throw new LimitExceededError(`request body is larger than ${limit} bytes`, { field: 'body' });
+  if (request.body === null) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new LimitExceededError(`request body is larger than ${limit} bytes`, { field: 'body' });
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new RequestInvalidError('request body is not valid UTF-8', { field: 'body', cause });
+  }
+}
+
+function toHttpError(error: unknown, source: string): HttpError {
+  if (error instanceof HttpError) return error;
+  if (!isGrantkitError(error)) {
+    // Not bad input: a bug or a broken dependency. Say nothing specific.
+    return new HttpError(500, 'Internal Server Error', 'The request could not be processed.', source, 'server', 'internal');
+  }
+  const known = error as AnyGrantkitError;
+  const status = HTTP_STATUS_BY_CODE[known.code];
+  const field = known.field ?? 'body';
+  switch (known.code) {
+    case 'ERR_GRANT_INVALID':
+      return new HttpError(status, (known as GrantInvalidError).title, (known as GrantInvalidError).detail, bodyLocation(field), 'body', known.code);
+    case 'ERR_PATTERN_INVALID':
+      return new HttpError(status, 'Invalid RegExp', known.message, bodyLocation(field), 'body', known.code);
+    case 'ERR_LIMIT_EXCEEDED':
+      return new HttpError(status, 'Request Entity Too Large', known.message, field === 'body' ? 'body' : bodyLocation(field), 'body', known.code);
+    case 'ERR_REQUEST_SIGNATURE_INVALID':
+      return new HttpError(status, 'Signature does not match', known.message, field, 'query', known.code);
+    case 'ERR_REQUEST_INVALID':
+      return field === 'timestamp'
+        ? new HttpError(status, 'Invalid timestamp', known.message, 'timestamp', 'query', known.code)
+        : new HttpError(status, 'Invalid request', known.message, field, field === 'body' ? 'body' : 'query', known.code);
+    case 'ERR_STORE_UNAVAILABLE':
+      return new HttpError(status, 'Service Unavailable', known.message, 'store', 'server', known.code);
+    default:
+      return new HttpError(status, 'Invalid request', known.message, field, 'body', known.code);
+  }
+}
+
+/** PubNub names body locations from the top of the JSON body: `ttl`, `permissions.resources.channels.a`. */
+function bodyLocation(field: string): string {
+  if (field === 'authorizedUuid') return 'permissions.uuid';
+  return field === 'ttl' || field === 'body' || field.startsWith('permissions') ? field : `permissions.${field}`;
+}
