@@ -346,7 +346,7 @@ function reply(status: number, body: unknown): Response {
  */
 export type AuthorizeEndpointReason = AuthorizationDecision['reason'] | 'malformed' | 'signature-invalid';
 
-function denial(decision: { allowed: false; reason: AuthorizeEndpointReason; message: string; match?: AuthorizationDecision['match'] }): Response {
+function denial(decision: { allowed: boolean; reason: AuthorizeEndpointReason; message: string; match?: AuthorizationDecision['match'] }): Response {
   return reply(403, { error: true, ...decision, status: 403, service: SERVICE });
 }
 
