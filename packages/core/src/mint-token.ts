@@ -4,7 +4,7 @@
  * @module
  */
 import { isValidatedGrant, normalizeGrant, type GrantInput, type TokenGrant } from './grant-request.js';
-import { then } from './internal/maybe-promise.js';
+import { andThen } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
 import { assembleToken, encodeUnsignedToken } from './token-encoder.js';
 
@@ -47,5 +47,5 @@ export function mintToken<K extends HmacKey>(
 ): KeyResult<K, string> {
   const valid = isValidatedGrant(grant) ? grant : normalizeGrant(grant as GrantInput);
   const unsigned = encodeUnsignedToken(valid, options.timestamp ?? Math.floor(Date.now() / 1000));
-  return then(key.sign(unsigned), (signature) => assembleToken(unsigned, signature)) as KeyResult<K, string>;
+  return andThen(key.sign(unsigned), (signature) => assembleToken(unsigned, signature)) as KeyResult<K, string>;
 }

@@ -12,7 +12,7 @@
  */
 import { base64UrlDecode, base64UrlEncode } from './base64url.js';
 import { RequestInvalidError, RequestSignatureInvalidError } from './errors.js';
-import { then } from './internal/maybe-promise.js';
+import { andThen } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
 
 const encoder = new TextEncoder();
@@ -109,7 +109,7 @@ export function signatureV2Message(parts: SignatureV2Parts): string {
  * ```
  */
 export function signRequestV2<K extends HmacKey>(key: K, parts: SignatureV2Parts): KeyResult<K, string> {
-  return then(key.sign(encoder.encode(signatureV2Message(parts))), (tag) => `v2.${base64UrlEncode(tag, false)}`) as KeyResult<
+  return andThen(key.sign(encoder.encode(signatureV2Message(parts))), (tag) => `v2.${base64UrlEncode(tag, false)}`) as KeyResult<
     K,
     string
   >;
@@ -179,7 +179,7 @@ export function verifyRequestSignatureV2<K extends HmacKey>(
   const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
   const check = (index: number): unknown => {
     if (index >= list.length) throw new RequestSignatureInvalidError('Signature does not match', { field: 'signature' });
-    return then(list[index]!.verify(message, tag), (ok) => (ok ? undefined : check(index + 1)));
+    return andThen(list[index]!.verify(message, tag), (ok) => (ok ? undefined : check(index + 1)));
   };
   return check(0) as KeyResult<K, void>;
 }

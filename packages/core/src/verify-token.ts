@@ -8,7 +8,7 @@ import { base64UrlEncode } from './base64url.js';
 import {
   TokenExpiredError, TokenMalformedError, TokenNotYetValidError, TokenSignatureInvalidError,
 } from './errors.js';
-import { isPromise, then, type MaybePromise } from './internal/maybe-promise.js';
+import { isPromise, andThen, type MaybePromise } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
 import { readToken, TOKEN_VERSION, type TokenPayload } from './token-codec.js';
 
@@ -81,7 +81,7 @@ export function verifyToken<K extends HmacKey>(
   // A token whose sig is not last, or not 32 bytes, cannot have been signed by us: no key can match.
   if (signedBytes === undefined || payload.signature.length !== 32) throw new TokenSignatureInvalidError();
   const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
-  return then(matchKey(list, signedBytes, payload.signature, 0), (keyIndex) => {
+  return andThen(matchKey(list, signedBytes, payload.signature, 0), (keyIndex) => {
     if (keyIndex < 0) throw new TokenSignatureInvalidError();
     const verified: VerifiedToken = Object.freeze({
       ...payload,
