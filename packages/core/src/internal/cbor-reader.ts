@@ -144,7 +144,8 @@ export class CborReader {
         return -1 - argument;
       case 2: {
         this.need(argument);
-        const value = this.bytes.slice(this.position, this.position + argument);
+        // Copy into a plain Uint8Array (a Buffer input's slice would alias it and keep Buffer's type).
+        const value = new Uint8Array(this.bytes.subarray(this.position, this.position + argument));
         this.position += argument;
         return value;
       }

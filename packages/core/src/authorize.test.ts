@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { authorize, type AuthorizationRequest } from './authorize.js';
+import { emptySlots } from './slots.js';
+import type { TokenPayload } from './token-codec.js';
+
+const NOW = 1_700_000_000;
+function token(overrides: Partial<TokenPayload> = {}): TokenPayload {
+  return {
+    version: 2,
+    timestamp: NOW - 60,
+    ttl: 10,
+    resources: { ...emptySlots(), channels: { 'room-1': 1, exact: 3 }, groups: { cg: 5 }, uuids: { bob: 32 }, spaces: { sp: 2 } },
+    patterns: { ...emptySlots(), channels: { '^room-[0-9]+$': 3, 'lobby': 1 }, users: { '^u-.*$': 64 } },
+    meta: {},
+    signature: new Uint8Array(32),
+    ...overrides,
+  };
+}
+const request = (overrides: Partial<AuthorizationRequest> = {}): AuthorizationRequest => ({
+  resource: { channel: 'exact' }, permission: 'write', now: NOW, ...overrides,
+});
+
+describe('authorize', () => {
+  it('allows an exact-name grant and reports the entry', () => {
+    expect(authorize(token(), request())).toEqual({
+      allowed: true, reason: 'granted', message: "'write' on channel 'exact' granted",
+      match: { source: 'resources', type: 'channels', key: 'exact', mask: 3 },
+    });
+  });
+
+  it('adds pattern permissions to exact ones (grants are additive)', () => {
+    // room-1 is granted read by name and read+write by pattern.
+    expect(authorize(token(), request({ resource: { channel: 'room-1' } }))).toMatchObject({
+      allowed: true, match: { source: 'patterns', key: '^room-[0-9]+$' },
+    });
+  });
+
+  it('searches patterns unanchored unless anchored', () => {
+    expect(authorize(token(), request({ resource: { channel: 'the-lobby-2' }, permission: 'read' })).allowed).toBe(true);
+    expect(authorize(token(), request({ resource: { channel: 'xroom-1' }, permission: 'read' })).reason).toBe('no-grant');
+  });
+
+  it('says permission-missing, with the entry that matched, when the resource is granted other permissions', () => {
+    expect(authorize(token(), request({ resource: { channel: 'lobby' } }))).toMatchObject({
+      allowed: false, reason: 'permission-missing', match: { source: 'patterns', key: 'lobby', mask: 1 },
+    });
+  });
+
+  it('says no-grant when nothing matches', () => {
+    expect(authorize(token(), request({ resource: { channel: 'elsewhere' } }))).toMatchObject({ allowed: false, reason: 'no-grant' });
+  });
+
+  it('treats space/channel and user/uuid as aliases, checking both slots', () => {
+    expect(authorize(token(), request({ resource: { space: 'exact' } })).allowed).toBe(true);
+    expect(authorize(token(), request({ resource: { channel: 'sp' } })).allowed).toBe(true);
+    expect(authorize(token(), request({ resource: { uuid: 'u-1' }, permission: 'update' })).allowed).toBe(true);
+    expect(authorize(token(), request({ resource: { user: 'bob' }, permission: 'get' })).allowed).toBe(true);
+    expect(authorize(token(), request({ resource: { group: 'cg' }, permission: 'manage' })).allowed).toBe(true);
+    expect(authorize(token(), request({ resource: { group: 'exact' } })).reason).toBe('no-grant');
+  });
+
+  it('checks revocation, expiry, issue time and the bound uuid before grants, in that order', () => {
+    const bound = token({ authorizedUuid: 'alice' });
+    expect(authorize(bound, request({ uuid: 'alice', revoked: true, now: NOW + 10_000 })).reason).toBe('revoked');
+    expect(authorize(bound, request({ uuid: 'alice', now: NOW - 60 + 600 })).reason).toBe('expired');
+    expect(authorize(bound, request({ uuid: 'alice', now: NOW - 60 + 599 })).allowed).toBe(true);
+    expect(authorize(bound, request({ uuid: 'alice', now: NOW - 200 })).reason).toBe('not-yet-valid');
+    expect(authorize(bound, request({ uuid: 'alice', now: NOW - 200, clockSkew: 300 })).allowed).toBe(true);
+    expect(authorize(bound, request({ uuid: 'mallory' })).reason).toBe('uuid-mismatch');
+    expect(authorize(bound, request()).reason).toBe('uuid-mismatch');
+  });
+
+  it('denies unknown resources and permissions instead of throwing', () => {
+    expect(authorize(token(), request({ resource: { table: 'x' } as never })).allowed).toBe(false);
+    expect(authorize(token(), request({ permission: 'fly' as never })).allowed).toBe(false);
+  });
+
+  it('grants nothing through a pattern it cannot compile (foreign issuer), and still answers', () => {
+    const foreign = token({ patterns: { ...emptySlots(), channels: { '(capture)': 255 } } });
+    expect(authorize(foreign, request({ resource: { channel: 'capture' } })).reason).toBe('no-grant');
+  });
+
+  it('does not treat inherited properties as grants', () => {
+    expect(authorize(token(), request({ resource: { channel: 'toString' } })).reason).toBe('no-grant');
+    expect(authorize(token(), request({ resource: { channel: '__proto__' } })).reason).toBe('no-grant');
+  });
+});

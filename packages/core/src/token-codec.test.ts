@@ -1,0 +1,99 @@
+import { Encoder } from 'cbor-x';
+import { describe, expect, it } from 'vitest';
+import pubnubTokens from '../../../../shared/spec/vectors/pubnub-tokens.json';
+import { base64UrlDecode, base64UrlEncode } from './base64url.js';
+import { LIMITS } from './limits.js';
+import { emptySlots } from './slots.js';
+import { decodeToken, readToken } from './token-codec.js';
+import { assembleToken, encodeUnsignedToken } from './token-encoder.js';
+import type { TokenGrant } from './grant-request.js';
+
+const plain = new Encoder({ useRecords: false, variableMapSize: true, tagUint8Array: false, useTag259ForMaps: false } as never);
+const encode = (value: unknown) => base64UrlEncode(plain.encode(value) as Uint8Array);
+const grant: TokenGrant = {
+  ttl: 15, resources: { ...emptySlots(), channels: { a: 1 } }, patterns: emptySlots(), meta: { k: 'v' },
+};
+
+describe('token encoding', () => {
+  for (const vector of pubnubTokens.tokens) {
+    it(`writes ${vector.id} byte for byte as PubNub’s server did`, () => {
+      const payload = decodeToken(vector.token);
+      // Raw slots, not validated: PubNub's server does not enforce per-type permissions (a read bit on a uuid).
+      const raw: TokenGrant = {
+        ttl: payload.ttl,
+        ...(payload.authorizedUuid === undefined ? {} : { authorizedUuid: payload.authorizedUuid }),
+        resources: payload.resources,
+        patterns: payload.patterns,
+        meta: payload.meta as TokenGrant['meta'],
+      };
+      const token = assembleToken(encodeUnsignedToken(raw, payload.timestamp), payload.signature);
+      expect(base64UrlDecode(token)).toEqual(base64UrlDecode(vector.token));
+    });
+  }
+
+  it('is deterministic and keeps `=` padding', () => {
+    const signature = new Uint8Array(32).fill(7);
+    const first = assembleToken(encodeUnsignedToken(grant, 1_700_000_000), signature);
+    expect(assembleToken(encodeUnsignedToken(grant, 1_700_000_000), signature)).toBe(first);
+    expect(first.length % 4).toBe(0);
+  });
+
+  it('signs exactly the unsigned encoding: readToken recovers it from the token bytes', () => {
+    const unsigned = encodeUnsignedToken({ ...grant, authorizedUuid: 'u' }, 1_700_000_000);
+    const { signedBytes, payload } = readToken(assembleToken(unsigned, new Uint8Array(32).fill(1)));
+    expect(signedBytes).toEqual(new Uint8Array(unsigned));
+    expect(payload.authorizedUuid).toBe('u');
+  });
+
+  it('refuses a token over the length cap and a wrong-size signature', () => {
+    const huge: TokenGrant = { ...grant, meta: Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`k${index}`, 'x'.repeat(1000)])) };
+    expect(() => assembleToken(encodeUnsignedToken(huge, 1), new Uint8Array(32))).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_EXCEEDED' }));
+    expect(() => assembleToken(encodeUnsignedToken(grant, 1), new Uint8Array(31))).toThrow(expect.objectContaining({ field: 'signature' }));
+  });
+});
+
+describe('token decoding', () => {
+  const fields = { t: 1, ttl: 2, res: { chan: { a: 1 }, grp: {} }, pat: { chan: {}, grp: {} }, meta: {}, sig: new Uint8Array(32) };
+
+  it('accepts text keys and any key order (real tokens differ)', () => {
+    const reordered = encode({ sig: fields.sig, res: fields.res, ttl: 2, pat: fields.pat, v: 2, t: 1 });
+    expect(decodeToken(reordered)).toMatchObject({ version: 2, timestamp: 1, ttl: 2, resources: { channels: { a: 1 } } });
+    // sig is not the last entry, so there are no signed bytes: such a token can never verify.
+    expect(readToken(reordered).signedBytes).toBeUndefined();
+  });
+
+  it('ignores unknown slots and top-level fields, and defaults missing slots to empty', () => {
+    const token = encode({ v: 2, t: 1, ttl: 2, res: { chan: { a: 1 }, future: { x: 1 } }, pat: {}, extra: [1, 2], sig: fields.sig });
+    const payload = decodeToken(token);
+    expect(payload.resources).toEqual({ ...emptySlots(), channels: { a: 1 } });
+    expect(payload.patterns).toEqual(emptySlots());
+    expect(payload.meta).toEqual({});
+  });
+
+  it('keeps nested meta from other issuers as plain objects', () => {
+    const token = encode({ ...fields, v: 2, meta: { app: { version: '1' }, list: [1] } });
+    expect(decodeToken(token).meta).toEqual({ app: { version: '1' }, list: [1] });
+  });
+
+  it.each([
+    ['v missing', { t: 1, ttl: 2, res: {}, pat: {}, sig: new Uint8Array(32) }, 'token.v'],
+    ['ttl negative', { v: 2, t: 1, ttl: -1, res: {}, pat: {}, sig: new Uint8Array(32) }, 'token.ttl'],
+    ['t a string', { v: 2, t: '1', ttl: 1, res: {}, pat: {}, sig: new Uint8Array(32) }, 'token.t'],
+    ['res an array', { v: 2, t: 1, ttl: 1, res: [], pat: {}, sig: new Uint8Array(32) }, 'token.res'],
+    ['a slot a string', { v: 2, t: 1, ttl: 1, res: { chan: 'x' }, pat: {}, sig: new Uint8Array(32) }, 'token.res.chan'],
+    ['a mask a string', { v: 2, t: 1, ttl: 1, res: { chan: { a: '1' } }, pat: {}, sig: new Uint8Array(32) }, 'token.res.chan'],
+    ['sig text', { v: 2, t: 1, ttl: 1, res: {}, pat: {}, sig: 'x' }, 'token.sig'],
+    ['uuid a number', { v: 2, t: 1, ttl: 1, res: {}, pat: {}, uuid: 5, sig: new Uint8Array(32) }, 'token.uuid'],
+    ['meta an array', { v: 2, t: 1, ttl: 1, res: {}, pat: {}, meta: [], sig: new Uint8Array(32) }, 'token.meta'],
+  ])('names the field when %s', (_name, value, field) => {
+    expect(() => decodeToken(encode(value))).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_MALFORMED', field }));
+  });
+
+  it('refuses trailing bytes and an over-long token before decoding', () => {
+    const bytes = base64UrlDecode(pubnubTokens.tokens[0]!.token);
+    const longer = new Uint8Array(bytes.length + 1);
+    longer.set(bytes);
+    expect(() => decodeToken(base64UrlEncode(longer))).toThrow(/trailing/);
+    expect(() => decodeToken('A'.repeat(LIMITS.maxTokenLength + 1))).toThrow(expect.objectContaining({ code: 'ERR_LIMIT_EXCEEDED' }));
+  });
+});
