@@ -402,7 +402,8 @@ function validateMeta(meta: unknown): Readonly<Record<string, MetaValue>> {
     } else if (typeof value !== 'boolean') {
       throw new GrantInvalidError('Invalid meta', 'meta values must be scalar: string, number or boolean', { field });
     }
-    setEntry(out, key, value);
+    // -0 would come back as 0 from CBOR (and JSON); store what round-trips.
+    setEntry(out, key, value === 0 ? 0 : value);
   }
   return Object.freeze(out);
 }

@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { nodeCrypto } from '../../test/ports/node-crypto.js';
+import { grantToRequestBody, normalizeGrant } from '../grant-request.js';
+import { mintToken } from '../mint-token.js';
+import type { RevocationStore } from '../ports.js';
+import { Channel } from '../resources.js';
+import { signRequestV2 } from '../signature-v2.js';
+import { createGrantHandler, type HandlerEvent, type Keyset } from './handler.js';
+
+const NOW = 1_795_353_361;
+const key = nodeCrypto.importKey('sec-c-test');
+const keyset: Keyset = { subscribeKey: 'sub-c-test', publishKey: 'pub-c-test', keys: [key] };
+
+class MemoryStore implements RevocationStore {
+  readonly entries = new Map<string, number>();
+  down = false;
+  revoke(tokenId: string, expiresAt: number) {
+    if (this.down) throw new Error('down');
+    this.entries.set(tokenId, expiresAt);
+  }
+  isRevoked(tokenId: string) {
+    if (this.down) return Promise.reject(new Error('down'));
+    return this.entries.has(tokenId);
+  }
+}
+
+let store: MemoryStore;
+let events: HandlerEvent[];
+let handler: ReturnType<typeof createGrantHandler>;
+beforeEach(() => {
+  store = new MemoryStore();
+  events = [];
+  handler = createGrantHandler({ keysets: new Map([[keyset.subscribeKey, keyset]]), revocations: store, clock: () => NOW, onEvent: (event) => events.push(event) });
+});
+
+function signed(method: string, path: string, body = '', query: Record<string, string> = {}, signingKey = key): Request {
+  const parameters = { uuid: 'server', timestamp: String(NOW), ...query };
+  const signature = signRequestV2(signingKey, { method, publishKey: 'pub-c-test', path, query: parameters, body });
+  const url = new URL(`http://localhost${path}`);
+  for (const [name, value] of Object.entries({ ...parameters, signature })) url.searchParams.set(name, value);
+  return new Request(url, { method, ...(body === '' ? {} : { body, headers: { 'content-type': 'application/json' } }) });
+}
+const grantBody = grantToRequestBody(normalizeGrant({ ttl: 15, authorizedUuid: 'alice', channels: [Channel.id('room-1').read()] }));
+const json = async (response: Response) => ({ status: response.status, body: await response.json() });
+
+describe('grant', () => {
+  it('mints a token for a signed SDK body, in PubNub’s success shape', async () => {
+    const { status, body } = await json(await handler(signed('POST', '/v3/pam/sub-c-test/grant', grantBody)));
+    expect(status).toBe(200);
+    expect(body).toEqual({ status: 200, data: { message: 'Success', token: expect.any(String) }, service: 'Access Manager' });
+    expect(events).toEqual([expect.objectContaining({ route: 'grant', status: 200, outcome: 'success', subscribeKey: 'sub-c-test' })]);
+  });
+
+  it('answers bad ttl with PubNub’s exact error body', async () => {
+    const body = grantBody.replace('"ttl":15', '"ttl":43201');
+    expect(await json(await handler(signed('POST', '/v3/pam/sub-c-test/grant', body)))).toEqual({
+      status: 400,
+      body: {
+        error: { message: 'Invalid ttl', source: 'grant', details: [{ message: 'Range should be 1 to 43200 minute(s).', location: 'ttl', locationType: 'body' }] },
+        service: 'Access Manager',
+        status: 400,
+      },
+    });
+  });
+
+  it.each([
+    ['a zero bitmask', '"room-1":1', '"room-1":0', 'Invalid permissions', 'permissions.resources.channels.room-1'],
+    ['a capturing group', '"patterns":{"channels":{}', '"patterns":{"channels":{"(a)":1}', 'Invalid RegExp', 'permissions.patterns.channels.(a)'],
+    ['write on a group', '"groups":{}', '"groups":{"g":2}', 'Invalid permissions', 'permissions.resources.groups.g'],
+  ])('names the field for %s', async (_name, from, to, message, location) => {
+    const { status, body } = await json(await handler(signed('POST', '/v3/pam/sub-c-test/grant', grantBody.replace(from, to))));
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ message, details: [{ location, locationType: 'body' }] });
+  });
+
+  it('refuses a wrong secret with 403 and a stale timestamp with 400', async () => {
+    const wrong = await handler(signed('POST', '/v3/pam/sub-c-test/grant', grantBody, {}, nodeCrypto.importKey('nope')));
+    expect(wrong.status).toBe(403);
+    const stale = await handler(signed('POST', '/v3/pam/sub-c-test/grant', grantBody, { timestamp: String(NOW - 61) }));
+    expect((await json(stale))).toMatchObject({ status: 400, body: { error: { message: 'Invalid timestamp', details: [{ location: 'timestamp', locationType: 'query' }] } } });
+  });
+
+  it('answers 413 for an oversized body, whatever Content-Length says, and 400 for bad JSON and unknown keys', async () => {
+    const big = `{"ttl":15,"x":"${'a'.repeat(40_000)}"}`;
+    expect((await handler(signed('POST', '/v3/pam/sub-c-test/grant', big))).status).toBe(413);
+    expect((await handler(signed('POST', '/v3/pam/sub-c-test/grant', '{nope'))).status).toBe(400);
+    expect((await handler(signed('POST', '/v3/pam/sub-c-other/grant', grantBody))).status).toBe(400);
+  });
+
+  it('never answers 500 to arbitrary bodies and paths', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), fc.string({ maxLength: 30 }), async (body, segment) => {
+        const response = await handler(signed('POST', '/v3/pam/sub-c-test/grant', body));
+        expect([400, 413]).toContain(response.status);
+        const path = await handler(new Request(`http://localhost/v3/pam/${encodeURIComponent(segment)}/grant/${encodeURIComponent(segment)}`, { method: 'DELETE' }));
+        expect(path.status).toBeLessThan(500);
+        expect(await path.json()).toHaveProperty('service', 'Access Manager');
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('revoke and authorize', () => {
+  const token = mintToken({ ttl: 10, authorizedUuid: 'alice', channels: [Channel.id('room-1').read()] }, key, { timestamp: NOW - 30 });
+  const revokePath = `/v3/pam/sub-c-test/grant/${encodeURIComponent(token)}`;
+  const check = (query: string, init?: RequestInit) => handler(new Request(`http://localhost/grantkit/v1/sub-c-test/authorize?${query}`, init));
+
+  it('authorizes, then denies after a signed revoke, with reasons', async () => {
+    expect(await json(await check(`auth=${encodeURIComponent(token)}&uuid=alice&channel=room-1&permission=read`))).toMatchObject({
+      status: 200, body: { allowed: true, reason: 'granted' },
+    });
+    expect(await json(await check(`uuid=alice&channel=room-1&permission=write`, { headers: { authorization: `Bearer ${token}` } }))).toMatchObject({
+      status: 403, body: { allowed: false, reason: 'permission-missing', error: true },
+    });
+    expect(await json(await handler(signed('DELETE', revokePath)))).toEqual({ status: 200, body: { status: 200, data: { message: 'Success' }, service: 'Access Manager' } });
+    expect(await json(await check(`token=${encodeURIComponent(token)}&uuid=alice&channel=room-1&permission=read`))).toMatchObject({
+      status: 403, body: { reason: 'revoked', message: 'Token is revoked' },
+    });
+  });
+
+  it('accepts a JSON body on POST', async () => {
+    const response = await check('', { method: 'POST', body: JSON.stringify({ token, uuid: 'alice', channel: 'room-1', permission: 'read' }) });
+    expect(response.status).toBe(200);
+  });
+
+  it('fails closed with 503 when the store is down, while grants keep working', async () => {
+    store.down = true;
+    expect((await check(`auth=${encodeURIComponent(token)}&uuid=alice&channel=room-1&permission=read`)).status).toBe(503);
+    expect((await handler(signed('POST', '/v3/pam/sub-c-test/grant', grantBody))).status).toBe(200);
+    expect((await handler(signed('DELETE', revokePath))).status).toBe(503);
+  });
+
+  it('refuses expired, foreign and malformed tokens on revoke with PubNub’s shape', async () => {
+    const expired = mintToken({ ttl: 1, channels: [Channel.id('a').read()] }, key, { timestamp: NOW - 61 });
+    expect(await json(await handler(signed('DELETE', `/v3/pam/sub-c-test/grant/${encodeURIComponent(expired)}`)))).toMatchObject({
+      status: 400, body: { error: { message: 'Invalid token', source: 'revoke', details: [{ message: 'Token is expired.', location: 'token', locationType: 'path' }] } },
+    });
+    const foreign = mintToken({ ttl: 10, channels: [Channel.id('a').read()] }, nodeCrypto.importKey('other'), { timestamp: NOW });
+    expect((await handler(signed('DELETE', `/v3/pam/sub-c-test/grant/${encodeURIComponent(foreign)}`))).status).toBe(400);
+    expect((await handler(signed('DELETE', '/v3/pam/sub-c-test/grant/garbage'))).status).toBe(400);
+  });
+
+  it('answers 403 Feature disabled without a store, as PubNub', async () => {
+    const bare = createGrantHandler({ keysets: new Map([[keyset.subscribeKey, keyset]]), clock: () => NOW });
+    expect(await json(await bare(signed('DELETE', revokePath)))).toMatchObject({ status: 403, body: { error: { message: 'Feature disabled' } } });
+  });
+
+  it('reports bad authorize requests as 400 and bad tokens as 403 with a reason', async () => {
+    expect((await check('uuid=alice&channel=room-1&permission=read')).status).toBe(400);
+    expect((await check(`auth=${encodeURIComponent(token)}&channel=room-1&permission=fly`)).status).toBe(400);
+    expect((await check(`auth=${encodeURIComponent(token)}&channel=a&group=b&permission=read`)).status).toBe(400);
+    expect(await json(await check('auth=garbage&channel=a&permission=read'))).toMatchObject({ status: 403, body: { reason: 'malformed' } });
+  });
+
+  it('serves health, 404 and 405 as JSON', async () => {
+    expect((await handler(new Request('http://localhost/health'))).status).toBe(200);
+    expect((await handler(new Request('http://localhost/nope'))).status).toBe(404);
+    expect((await handler(new Request('http://localhost/v3/pam/sub-c-test/grant', { method: 'GET' }))).status).toBe(405);
+  });
+});

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { nodeCrypto } from '../test/ports/node-crypto.js';
+import { webCrypto } from '../test/ports/web-crypto.js';
+import { validGrant } from '../test/arbitraries.js';
+import { normalizeGrant } from './grant-request.js';
+import { mintToken } from './mint-token.js';
+import { parseToken } from './parse-token.js';
+import { decodePermissions } from './permissions.js';
+import { Channel } from './resources.js';
+import { decodeToken } from './token-codec.js';
+import { verifyToken } from './verify-token.js';
+
+const key = nodeCrypto.importKey('sec-c-unit');
+const T = 1_700_000_000;
+
+describe('mintToken → decodeToken → parseToken', () => {
+  it('round-trips any valid grant', () => {
+    fc.assert(
+      fc.property(validGrant, fc.integer({ min: 0, max: 2 ** 32 }), (input, timestamp) => {
+        const grant = normalizeGrant(input);
+        const token = mintToken(grant, key, { timestamp });
+        const payload = decodeToken(token);
+        expect(payload).toMatchObject({ version: 2, timestamp, ttl: grant.ttl, resources: grant.resources, patterns: grant.patterns, meta: grant.meta });
+        expect(payload.authorizedUuid).toBe(grant.authorizedUuid);
+        const parsed = parseToken(token);
+        for (const [name, mask] of Object.entries(grant.resources.channels)) {
+          expect(parsed.resources?.channels?.[name]).toEqual(decodePermissions(mask));
+        }
+        expect(verifyToken(token, key, { now: timestamp }).id).toHaveLength(43);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is synchronous with a synchronous key and a Promise with an async one, giving the same token', async () => {
+    const input = { ttl: 5, channels: [Channel.id('a').read()] };
+    const sync = mintToken(input, key, { timestamp: T });
+    expect(typeof sync).toBe('string');
+    const asyncKey = await webCrypto.importKey('sec-c-unit');
+    const pending = mintToken(input, asyncKey, { timestamp: T });
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toBe(sync);
+    expect((await verifyToken(sync, asyncKey, { now: T })).keyIndex).toBe(0);
+  });
+
+  it('validates raw input but trusts an already-validated grant', () => {
+    expect(() => mintToken({ ttl: 0, channels: [Channel.id('a').read()] }, key)).toThrow(expect.objectContaining({ field: 'ttl' }));
+    const grant = normalizeGrant({ ttl: 5, channels: [Channel.id('a').read()] });
+    expect(decodeToken(mintToken(grant, key, { timestamp: T })).ttl).toBe(5);
+  });
+});
+
+describe('verifyToken', () => {
+  const token = mintToken({ ttl: 10, channels: [Channel.id('a').read()] }, key, { timestamp: T });
+
+  it('checks expiry at timestamp + ttl * 60 and the future skew', () => {
+    expect(verifyToken(token, key, { now: T + 599 }).expiresAt).toBe(T + 600);
+    expect(() => verifyToken(token, key, { now: T + 600 })).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_EXPIRED' }));
+    expect(() => verifyToken(token, key, { now: T - 61 })).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_NOT_YET_VALID' }));
+    expect(verifyToken(token, key, { now: T - 60 }).timestamp).toBe(T);
+    expect(verifyToken(token, key, { now: T + 10_000, ignoreTime: true }).timestamp).toBe(T);
+  });
+
+  it('tries previous secrets in order (rotation) and reports which matched', () => {
+    const next = nodeCrypto.importKey('sec-c-next');
+    expect(verifyToken(token, [next, key], { now: T }).keyIndex).toBe(1);
+    expect(() => verifyToken(token, [next], { now: T })).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_SIGNATURE_INVALID' }));
+    expect(() => verifyToken(token, [], { now: T })).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_SIGNATURE_INVALID' }));
+  });
+
+  it('cannot verify PubNub’s own tokens (unknown secret) but still reads them', () => {
+    expect(() => verifyToken('p0F2AkF0GmEK-4NDdHRsGDxDcmVzpURjaGFuoWhjaGFubmVsMQFDZ3JwoWZncm91cDEBQ3VzcqBDc3BjoER1dWlkoWV1c2VyMQFDcGF0pURjaGFuoWIuKgFDZ3JwoWIuKgFDdXNyoENzcGOgRHV1aWShYi4qAURtZXRhoENzaWdYII5bQpWLi6Z-l5jbShWxZ7QL6o8Dz6_vxluhxrMGzQCN', key, { ignoreTime: true }))
+      .toThrow(expect.objectContaining({ code: 'ERR_TOKEN_SIGNATURE_INVALID' }));
+  });
+});
