@@ -2,13 +2,13 @@
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { HmacSha256, SyncHmacKey } from '../../src/ports.js';
 
-export const nodeCrypto: HmacSha256 & { importKey(secret: string | Uint8Array): SyncHmacKey } = {
-  importKey(secret) {
+export const nodeCrypto = {
+  importKey(secret: string | Uint8Array): SyncHmacKey {
     const key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret);
     const sign = (data: Uint8Array) => new Uint8Array(createHmac('sha256', key).update(data).digest());
     return {
       sign,
-      verify: (data, signature) => signature.length === 32 && timingSafeEqual(sign(data), signature),
+      verify: (data: Uint8Array, signature: Uint8Array) => signature.length === 32 && timingSafeEqual(sign(data), signature),
     };
   },
-};
+} satisfies HmacSha256;
