@@ -241,12 +241,13 @@ describe('authorize endpoint', () => {
   it('answers 400 for a request it cannot evaluate', async () => {
     const { json } = await grant(grantBody({ channels: { a: 1 } }));
     const token: string = json.data.token;
-    for (const query of [
+    const queries: Array<Record<string, string>> = [
       { channel: 'a', permission: 'read' },
       { token, channel: 'a', permission: 'fly' },
       { token, permission: 'read' },
       { token, channel: 'a', group: 'b', permission: 'read' },
-    ]) {
+    ];
+    for (const query of queries) {
       expect((await check(query)).response.status, JSON.stringify(query)).toBe(400);
     }
   });
