@@ -6,4 +6,5 @@ import { createEdgeHandler } from '@grantkit/edge';
 
 export { RevocationDurableObject } from '@grantkit/edge';
 
-export default createEdgeHandler<Cloudflare.Env>();
+// `satisfies` checks at compile time that the handler is a valid Worker module for typed bindings.
+export default createEdgeHandler<Cloudflare.Env>() satisfies ExportedHandler<Cloudflare.Env>;
