@@ -1,0 +1,446 @@
+/**
+ * `AccessManager`: the server SDK. The official SDKs' verbs (`grantToken`, `revokeToken`, `parseToken`) plus
+ * `verifyToken` and `authorize`, in two modes behind one API:
+ *
+ * - **local** (no `origin`): mints and verifies with its own secret through `node:crypto`, synchronously; revocations
+ *   go to the store you pass (SQLite, Redis, memory).
+ * - **remote** (`origin` set): calls a PubNub-compatible REST endpoint (a grantkit service, or PubNub itself) with
+ *   signature v2, as the official SDKs do. `authorize` then asks a grantkit service's authorize endpoint, which
+ *   consults the service's shared revocation list.
+ *
+ * @module
+ */
+import {
+  authorize as decide, grantToRequestBody, isGrantkitError, mintToken, normalizeGrant, parseToken as parse,
+  verifyToken as verify, KeyInvalidError,
+  type AuthorizationRequest, type AuthorizeEndpointReason, type Clock, type GrantInput, type GrantMatchInfo,
+  type MaybePromise, type ParsedToken, type RevocationStore, type VerifiedToken, type VerifyTokenOptions,
+} from '@grantkit/core';
+import { AccessManagerError, fromLocalError, fromResponse } from './access-manager-error.js';
+import { importKey, type NodeHmacKey } from './crypto.js';
+import { GrantTokenRequest, type GrantRunner } from './grant-token-request.js';
+import { baseUrlOf, RemoteTransport } from './internal/remote-transport.js';
+import { errorBody } from './http/error-body.js';
+import { requirePermission, type PermissionGuard, type RequirePermissionOptions } from './middleware.js';
+
+/**
+ * Options of {@link AccessManager}, named as the official SDK's configuration.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const local: AccessManagerOptions = { subscribeKey: 'sub-c-1', publishKey: 'pub-c-1', secretKey: process.env.SECRET! };
+ * const remote: AccessManagerOptions = { ...local, origin: 'http://127.0.0.1:8080' };
+ * ```
+ */
+export interface AccessManagerOptions {
+  subscribeKey: string;
+  /** Needed in remote mode (signature v2 covers it). */
+  publishKey?: string;
+  /** The keyset's secret key: signs tokens (local) or requests (remote). Never leaves this process. */
+  secretKey: string;
+  /** Previous secret keys still accepted when verifying (rotation). */
+  previousSecretKeys?: readonly string[];
+  /** The uuid this server identifies as in remote calls. Default `grantkit-server`. */
+  userId?: string;
+  /** Local mode: where revocations go and are looked up. Without one, `revokeToken` fails with 403 `Feature disabled`. */
+  revocations?: RevocationStore;
+  /** Remote mode: the Access Manager origin, as the SDK takes it (`'localhost:8080'` with `ssl: false`) or a URL. */
+  origin?: string;
+  /** Remote mode: https (default) or http, when `origin` has no scheme. */
+  ssl?: boolean;
+  /** Remote mode: per-request timeout, ms. Default 10,000. */
+  requestTimeout?: number;
+  /** Remote mode: the fetch implementation. Default the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Unix seconds. Default `Date.now()`. */
+  clock?: Clock;
+}
+
+/**
+ * One question for {@link AccessManager.authorize}: who wants which permission on which resource.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const request: AccessRequest = { uuid: 'alice', resource: { channel: 'room-1' }, permission: 'write' };
+ * ```
+ */
+export type AccessRequest = Omit<AuthorizationRequest, 'revoked'>;
+
+/**
+ * The answer of {@link AccessManager.authorize}: core's decision, plus `malformed` / `signature-invalid` for tokens
+ * that fail before any decision (the same reasons the service's authorize endpoint reports).
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const { allowed, reason, message } = await accessManager.authorize(token, request);
+ * ```
+ */
+export interface AccessDecision {
+  allowed: boolean;
+  reason: AuthorizeEndpointReason;
+  /** One sentence, safe to log and to show (no token). */
+  message: string;
+  /** The grant entry the decision rests on, when one matched. */
+  match?: GrantMatchInfo;
+}
+
+/**
+ * What `revokeToken` resolves to: an empty object, as the official SDK.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const result: RevokeTokenResult = await accessManager.revokeToken(token); // {}
+ * ```
+ */
+export type RevokeTokenResult = Record<string, never>;
+
+/**
+ * The server SDK.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * import { Channel } from '@grantkit/core';
+ * import { AccessManager, SqliteRevocationStore } from '@grantkit/node';
+ *
+ * const accessManager = new AccessManager({
+ *   subscribeKey: 'sub-c-1', publishKey: 'pub-c-1', secretKey: process.env.GRANTKIT_SECRET_KEY!,
+ *   revocations: new SqliteRevocationStore({ dataDir: './.grantkit-data' }),
+ * });
+ * const { token } = await accessManager.grantToken().ttl(15).authorizedUuid('alice')
+ *   .channels([Channel.id('room-1').read().write()]);
+ * const same = await accessManager.grantToken({ ttl: 15, authorized_uuid: 'alice', resources: { channels: { 'room-1': { read: true, write: true } } } });
+ * (await accessManager.authorize(token, { uuid: 'alice', resource: { channel: 'room-1' }, permission: 'write' })).allowed; // true
+ * await accessManager.revokeToken(token);
+ * ```
+ */
+export class AccessManager {
+  /** `local` mints and verifies in-process; `remote` calls an Access Manager REST endpoint. */
+  readonly mode: 'local' | 'remote';
+  /** The subscribe key of this keyset. */
+  readonly subscribeKey: string;
+  readonly #keys: readonly NodeHmacKey[];
+  readonly #revocations: RevocationStore | undefined;
+  readonly #clock: Clock;
+  readonly #remote: RemoteTransport | undefined;
+  readonly #runner: GrantRunner;
+
+  /**
+   * @param options - Keys, and either a revocation store (local) or an origin (remote).
+   * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` for an empty secret, or a remote origin without `publishKey`.
+   */
+  constructor(options: AccessManagerOptions) {
+    if (typeof options?.subscribeKey !== 'string' || options.subscribeKey === '') {
+      throw new KeyInvalidError('subscribeKey is required', { field: 'subscribeKey' });
+    }
+    this.subscribeKey = options.subscribeKey;
+    this.#keys = [options.secretKey, ...(options.previousSecretKeys ?? [])].map((secret) => importKey(secret));
+    this.#revocations = options.revocations;
+    this.#clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+    if (options.origin !== undefined) {
+      if (typeof options.publishKey !== 'string' || options.publishKey === '') {
+        throw new KeyInvalidError('publishKey is required in remote mode (signature v2 covers it)', { field: 'publishKey' });
+      }
+      this.mode = 'remote';
+      this.#remote = new RemoteTransport({
+        baseUrl: baseUrlOf(options.origin, options.ssl),
+        subscribeKey: options.subscribeKey,
+        publishKey: options.publishKey,
+        key: this.#keys[0]!,
+        userId: options.userId ?? 'grantkit-server',
+        fetch: options.fetch ?? globalThis.fetch,
+        timeoutMs: options.requestTimeout ?? 10_000,
+        clock: this.#clock,
+      });
+    } else {
+      this.mode = 'local';
+    }
+    this.#runner = {
+      run: (input) => this.#grant(input),
+      runSync: (input) => this.grantTokenSync(input),
+    };
+  }
+
+  /**
+   * Starts a builder chain: `await accessManager.grantToken().ttl(15).channels([...])` resolves to `{ token }`.
+   *
+   * @returns The builder.
+   * @example
+   * ```ts
+   * const { token } = await accessManager.grantToken().ttl(15).channels([Channel.id('a').read()]);
+   * ```
+   */
+  grantToken(): GrantTokenRequest;
+  /**
+   * Grants from named arguments (`{ ttl, authorizedUuid, channels: [Channel.id('a').read()] }`) or the official JS
+   * SDK's parameters (`{ ttl, authorized_uuid, resources, patterns, meta }`); resolves to the token string, as the
+   * JS SDK.
+   *
+   * @param input - The grant.
+   * @returns The token.
+   * @throws {@link AccessManagerError} `ERR_GRANT_INVALID` / `ERR_PATTERN_INVALID` / `ERR_LIMIT_EXCEEDED` (400/413),
+   *   and in remote mode `ERR_REQUEST_SIGNATURE_INVALID` (403), `ERR_REQUEST_INVALID` (400), `ERR_NETWORK`.
+   * @example
+   * ```ts
+   * const token = await accessManager.grantToken({ ttl: 15, resources: { channels: { a: { read: true } } } });
+   * ```
+   */
+  grantToken(input: GrantInput): Promise<string>;
+  grantToken(input?: GrantInput): GrantTokenRequest | Promise<string> {
+    if (input === undefined) return new GrantTokenRequest(this.#runner);
+    return this.#grant(input);
+  }
+
+  /**
+   * Mints synchronously: the local fast path (no Promise, one HMAC).
+   *
+   * @param input - The grant, either style.
+   * @returns The token.
+   * @throws {@link AccessManagerError} as {@link AccessManager.grantToken}; `ERR_REQUEST_INVALID` in remote mode.
+   * @example
+   * ```ts
+   * const token = accessManager.grantTokenSync({ ttl: 15, channels: [Channel.id('a').read()] });
+   * ```
+   */
+  grantTokenSync(input: GrantInput): string {
+    this.#requireLocal('grantTokenSync', 'PNAccessManagerGrantToken');
+    try {
+      return mintToken(input, this.#keys[0]!, { timestamp: this.#clock() });
+    } catch (error) {
+      throw fromLocalError(error, 'PNAccessManagerGrantToken');
+    }
+  }
+
+  /**
+   * Revokes a token: every later `authorize` (here, and on every node sharing the store) denies it.
+   *
+   * @param token - The token.
+   * @returns `{}`, as the official SDK.
+   * @throws {@link AccessManagerError} 400 `ERR_TOKEN_MALFORMED` / `ERR_TOKEN_EXPIRED` / `ERR_TOKEN_SIGNATURE_INVALID`
+   *   (`Invalid token`, with the detail), 403 `ERR_FEATURE_DISABLED` without a store, 503 `ERR_STORE_UNAVAILABLE`.
+   * @example
+   * ```ts
+   * await accessManager.revokeToken(token);
+   * ```
+   */
+  async revokeToken(token: string): Promise<RevokeTokenResult> {
+    if (this.#remote !== undefined) {
+      await this.#remote.revoke(token);
+      return {};
+    }
+    const operation = 'PNAccessManagerRevokeToken';
+    if (this.#revocations === undefined) {
+      throw new AccessManagerError('Feature disabled', {
+        code: 'ERR_FEATURE_DISABLED', statusCode: 403, operation,
+        errorData: errorBody(403, 'Feature disabled', 'Token revocation is disabled.', 'subscribe-key', 'path', 'revoke'),
+      });
+    }
+    let verified: VerifiedToken;
+    try {
+      verified = verify(token, this.#keys, { ignoreTime: true });
+    } catch (error) {
+      if (!isGrantkitError(error)) throw error;
+      const detail = error.code === 'ERR_TOKEN_SIGNATURE_INVALID' ? 'Token was not issued for this keyset.' : 'Token is malformed.';
+      throw invalidToken(error.code, detail, error);
+    }
+    if (this.#clock() >= verified.expiresAt) throw invalidToken('ERR_TOKEN_EXPIRED', 'Token is expired.');
+    try {
+      await this.#revocations.revoke(verified.id, verified.expiresAt);
+    } catch (cause) {
+      throw storeUnavailable(operation, cause);
+    }
+    return {};
+  }
+
+  /**
+   * Describes a token exactly as the official SDK's `parseToken` (no signature check).
+   *
+   * @param token - The token.
+   * @returns The SDK-shaped description.
+   * @throws `TokenMalformedError` `ERR_TOKEN_MALFORMED` from `@grantkit/core`.
+   * @example
+   * ```ts
+   * accessManager.parseToken(token).resources?.channels?.['room-1']?.write;
+   * ```
+   */
+  parseToken(token: string): ParsedToken {
+    return parse(token);
+  }
+
+  /**
+   * Verifies a token's signature (current or previous secrets) and time window, synchronously. Does not consult
+   * revocations: use {@link AccessManager.authorize} for access decisions. In remote mode this still verifies locally
+   * with the secret, so it recognises tokens minted by a grantkit service of the same keyset.
+   *
+   * @param token - The token.
+   * @param options - Clock, skew, or `ignoreTime`.
+   * @returns The verified token (payload, `expiresAt`, `id`, `keyIndex`).
+   * @throws `@grantkit/core` errors: `ERR_TOKEN_MALFORMED`, `ERR_TOKEN_SIGNATURE_INVALID`, `ERR_TOKEN_EXPIRED`,
+   *   `ERR_TOKEN_NOT_YET_VALID`, `ERR_LIMIT_EXCEEDED`.
+   * @example
+   * ```ts
+   * const { authorizedUuid, expiresAt } = accessManager.verifyToken(token);
+   * ```
+   */
+  verifyToken(token: string, options: VerifyTokenOptions = {}): VerifiedToken {
+    return verify(token, this.#keys, { now: this.#clock(), ...options });
+  }
+
+  /**
+   * Decides whether `token` lets `request.uuid` use `request.permission` on `request.resource` now, revocations
+   * included. A bad token is a denial (`malformed`, `signature-invalid`), not an exception.
+   *
+   * @param token - The token the client sent.
+   * @param request - uuid, resource, permission.
+   * @returns The decision.
+   * @throws {@link AccessManagerError} 503 `ERR_STORE_UNAVAILABLE` when revocations cannot be checked (fail closed);
+   *   remote mode: `ERR_NETWORK`, `ERR_REQUEST_INVALID`.
+   * @example
+   * ```ts
+   * const decision = await accessManager.authorize(token, { uuid: 'alice', resource: { channel: 'room-1' }, permission: 'read' });
+   * if (!decision.allowed) return response.status(403).json(decision);
+   * ```
+   */
+  async authorize(token: string, request: AccessRequest): Promise<AccessDecision> {
+    if (this.#remote !== undefined) return this.#authorizeRemote(token, request);
+    return this.#authorizeLocal(token, request);
+  }
+
+  /**
+   * {@link AccessManager.authorize} without a Promise: local mode with a synchronous store (SQLite, memory) or none.
+   *
+   * @param token - The token the client sent.
+   * @param request - uuid, resource, permission.
+   * @returns The decision.
+   * @throws {@link AccessManagerError} `ERR_STORE_UNAVAILABLE` (fail closed); `ERR_REQUEST_INVALID` in remote mode
+   *   or when the store answered asynchronously (use `authorize`).
+   * @example
+   * ```ts
+   * if (!accessManager.authorizeSync(token, { uuid, resource: { channel }, permission: 'write' }).allowed) deny();
+   * ```
+   */
+  authorizeSync(token: string, request: AccessRequest): AccessDecision {
+    this.#requireLocal('authorizeSync', 'GrantkitAuthorize');
+    const decision = this.#authorizeLocal(token, request);
+    if (isThenable(decision)) {
+      Promise.resolve(decision).catch(() => undefined);
+      throw new AccessManagerError('authorizeSync needs a synchronous revocation store; use authorize()', {
+        code: 'ERR_REQUEST_INVALID', statusCode: 400, operation: 'GrantkitAuthorize',
+      });
+    }
+    return decision;
+  }
+
+  #authorizeLocal(token: string, request: AccessRequest): MaybePromise<AccessDecision> {
+    let verified: VerifiedToken;
+    try {
+      verified = verify(token, this.#keys, { ignoreTime: true });
+    } catch (error) {
+      if (!isGrantkitError(error)) throw error;
+      return error.code === 'ERR_TOKEN_SIGNATURE_INVALID'
+        ? { allowed: false, reason: 'signature-invalid', message: 'Token is not signed by this keyset' }
+        : { allowed: false, reason: 'malformed', message: 'Token is malformed' };
+    }
+    const finish = (revoked: boolean): AccessDecision => decide(verified, { ...request, now: request.now ?? this.#clock(), revoked });
+    if (this.#revocations === undefined) return finish(false);
+    let revoked: MaybePromise<boolean>;
+    try {
+      revoked = this.#revocations.isRevoked(verified.id);
+    } catch (cause) {
+      throw storeUnavailable('GrantkitAuthorize', cause);
+    }
+    if (isThenable(revoked)) {
+      return Promise.resolve(revoked).then(finish, (cause: unknown) => {
+        throw storeUnavailable('GrantkitAuthorize', cause);
+      });
+    }
+    return finish(revoked);
+  }
+
+  /**
+   * A route guard for Express, Fastify or `node:http` deciding with this access manager; see `requirePermission`.
+   *
+   * @param options - Permission and exactly one resource resolver (and optionally uuid and token readers).
+   * @returns The guard.
+   * @example
+   * ```ts
+   * app.post('/rooms/:channel', accessManager.requirePermission({ channel: (request) => request.params.channel, permission: 'write' }), send);
+   * ```
+   */
+  requirePermission<R = any>(options: Omit<RequirePermissionOptions<R>, 'accessManager'>): PermissionGuard {
+    return requirePermission<R>({ ...options, accessManager: this });
+  }
+
+  async #authorizeRemote(token: string, request: AccessRequest): Promise<AccessDecision> {
+    const [kind, name] = Object.entries(request.resource ?? {})[0] ?? [];
+    const parameter = kind === 'uuid' ? 'target-uuid' : kind;
+    if (parameter === undefined || typeof name !== 'string') {
+      throw new AccessManagerError('Invalid request', { code: 'ERR_REQUEST_INVALID', statusCode: 400, operation: 'GrantkitAuthorize' });
+    }
+    const { status, json } = await this.#remote!.authorize({
+      token,
+      permission: request.permission,
+      [parameter]: name,
+      ...(request.uuid === undefined ? {} : { uuid: request.uuid }),
+    });
+    const answer = json as Partial<AccessDecision> | undefined;
+    if ((status === 200 || status === 403) && typeof answer?.allowed === 'boolean' && typeof answer.reason === 'string') {
+      return {
+        allowed: answer.allowed,
+        reason: answer.reason,
+        message: String(answer.message ?? ''),
+        ...(answer.match === undefined ? {} : { match: answer.match }),
+      };
+    }
+    throw fromResponse(status, json, 'GrantkitAuthorize');
+  }
+
+  async #grant(input: GrantInput): Promise<string> {
+    if (this.#remote === undefined) return this.grantTokenSync(input);
+    let body: string;
+    try {
+      // Validate before sending, so a bad grant fails the same way (and as fast) in both modes.
+      body = grantToRequestBody(normalizeGrant(input));
+    } catch (error) {
+      throw fromLocalError(error, 'PNAccessManagerGrantToken');
+    }
+    return this.#remote.grant(body);
+  }
+
+  #requireLocal(method: string, operation: 'PNAccessManagerGrantToken' | 'GrantkitAuthorize'): void {
+    if (this.mode === 'remote') {
+      throw new AccessManagerError(`${method} is local-mode only; await the asynchronous method in remote mode`, {
+        code: 'ERR_REQUEST_INVALID', statusCode: 400, operation,
+      });
+    }
+  }
+}
+
+function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+function invalidToken(code: 'ERR_TOKEN_MALFORMED' | 'ERR_TOKEN_EXPIRED' | 'ERR_TOKEN_SIGNATURE_INVALID' | string, detail: string, cause?: unknown): AccessManagerError {
+  return new AccessManagerError('Invalid token', {
+    code: code as AccessManagerError['code'], statusCode: 400, operation: 'PNAccessManagerRevokeToken',
+    errorData: errorBody(400, 'Invalid token', detail, 'token', 'path', 'revoke'),
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+function storeUnavailable(operation: 'PNAccessManagerRevokeToken' | 'GrantkitAuthorize', cause: unknown): AccessManagerError {
+  return new AccessManagerError('Service Unavailable', {
+    code: 'ERR_STORE_UNAVAILABLE', statusCode: 503, operation,
+    errorData: errorBody(503, 'Service Unavailable', 'revocation store is unavailable', 'store', 'server', operation === 'GrantkitAuthorize' ? 'authorize' : 'revoke'),
+    cause,
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * `grantkit grant`: mint a token from flags, locally with the keyset's secret or through a service (`--origin`).
+ *
+ * @internal
+ * @module
+ */
+import {
+  lintGrant, normalizeGrant, tokenExpiresAt, decodeToken,
+  type MetaValue, type Permission, type PermissionFlagsInput, type PubNubGrantTokenParameters, type PubNubPermissionsInput,
+} from '@grantkit/core';
+import { AccessManager } from '../access-manager.js';
+import { AccessManagerError } from '../access-manager-error.js';
+import { CommandError, UsageError, type CliContext } from './cli-context.js';
+import { KEYSET_HELP, KEYSET_OPTIONS, parseOptions, requireRemoteKeys, resolveCliKeyset } from './parse-options.js';
+
+const PERMISSIONS: readonly Permission[] = ['read', 'write', 'manage', 'delete', 'get', 'update', 'join'];
+const RESOURCE_FLAGS = [
+  ['channel', 'channels'], ['group', 'groups'], ['uuid', 'uuids'], ['space', 'spaces'], ['user', 'users'],
+] as const;
+
+/** @internal */
+export const GRANT_HELP = `Usage: grantkit grant --ttl <minutes> [resources...] [options]
+
+Mints a token and prints it (only the token on stdout, so TOKEN=$(grantkit grant ...) works).
+
+Resources (repeatable; NAME=PERMISSIONS, permissions comma-separated):
+  --channel <name=perms>           e.g. --channel 'room-1=read,write'   (read write get manage update join delete)
+  --channel-pattern <regex=perms>  e.g. --channel-pattern '^room-.*$=read'
+  --group <name=perms>             --group-pattern <regex=perms>         (read manage)
+  --uuid <name=perms>              --uuid-pattern <regex=perms>          (get update delete)
+  --space <name=perms>             --space-pattern <regex=perms>         (App Context: channel permissions)
+  --user <name=perms>              --user-pattern <regex=perms>          (App Context: uuid permissions)
+
+Options:
+  --ttl <minutes>                  lifetime, 1..43200 (required)
+  --authorized-uuid <uuid>         only this uuid may use the token
+  --meta <key=value>               metadata (repeatable); true/false and numbers are typed, else text
+  --origin <url>                   mint through a running service (e.g. http://127.0.0.1:8080) instead of locally
+  --json                           print {"token", "expiresAt", "warnings"} instead of the bare token
+
+${KEYSET_HELP}
+
+Examples:
+  grantkit grant --ttl 15 --authorized-uuid alice --channel 'room-1=read,write' --channel-pattern '^lobby-.*$=read'
+  GRANTKIT_SECRET_KEY=sec-c-... grantkit grant --ttl 60 --group 'cg-1=read' --meta role=admin`;
+
+/** @internal */
+export async function grantCommand(context: CliContext): Promise<void> {
+  const options = {
+    ...KEYSET_OPTIONS,
+    ttl: { type: 'string' },
+    'authorized-uuid': { type: 'string' },
+    meta: { type: 'string', multiple: true },
+    origin: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    ...Object.fromEntries(RESOURCE_FLAGS.flatMap(([flag]) => [
+      [flag, { type: 'string', multiple: true }],
+      [`${flag}-pattern`, { type: 'string', multiple: true }],
+    ])),
+  } as const;
+  const { values } = parseOptions(context.argv, options, 0);
+  if (values.help === true) {
+    context.stdout(`${GRANT_HELP}\n`);
+    return;
+  }
+  const parameters = grantParameters(values as Record<string, unknown>);
+  const { keyset, source, dataDir } = resolveCliKeyset(values as Record<string, string | undefined>, context);
+  if (typeof values.origin === 'string') requireRemoteKeys(keyset);
+  if (source === 'demo' && values.origin === undefined) {
+    context.stderr(`note: using the DEMO keyset from ${dataDir} (not for production)\n`);
+  }
+  let token: string;
+  try {
+    const accessManager = new AccessManager({
+      ...keyset,
+      ...(typeof values.origin === 'string' ? { origin: values.origin } : {}),
+    });
+    token = await accessManager.grantToken(parameters);
+  } catch (error) {
+    throw new CommandError(describe(error), { cause: error });
+  }
+  const warnings = lintGrant(normalizeGrant(parameters));
+  if (values.json === true) {
+    context.stdout(`${JSON.stringify({ token, expiresAt: tokenExpiresAt(decodeToken(token)), warnings })}\n`);
+    return;
+  }
+  for (const warning of warnings) context.stderr(`warning: ${warning.message}\n`);
+  context.stdout(`${token}\n`);
+}
+
+function grantParameters(values: Record<string, unknown>): PubNubGrantTokenParameters {
+  if (values.ttl === undefined) throw new UsageError('--ttl is required');
+  if (!/^[0-9]+$/.test(String(values.ttl))) throw new UsageError('--ttl must be a whole number of minutes');
+  const resources: PubNubPermissionsInput = {};
+  const patterns: PubNubPermissionsInput = {};
+  let count = 0;
+  for (const [flag, type] of RESOURCE_FLAGS) {
+    for (const [suffix, target] of [['', resources], ['-pattern', patterns]] as const) {
+      for (const entry of (values[`${flag}${suffix}`] as string[] | undefined) ?? []) {
+        const [name, flags] = splitEntry(entry, `--${flag}${suffix}`);
+        const slot = (target[type] ??= {});
+        slot[name] = { ...slot[name], ...flags };
+        count++;
+      }
+    }
+  }
+  if (count === 0) throw new UsageError('grant at least one resource (--channel, --group, --uuid, --space, --user or a --*-pattern)');
+  const meta: Record<string, MetaValue> = {};
+  for (const entry of (values.meta as string[] | undefined) ?? []) {
+    const separator = entry.indexOf('=');
+    if (separator <= 0) throw new UsageError(`--meta expects key=value, got '${entry}'`);
+    const raw = entry.slice(separator + 1);
+    meta[entry.slice(0, separator)] = raw === 'true' ? true : raw === 'false' ? false
+      : /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(raw) ? Number(raw) : raw;
+  }
+  const usesAppContext = resources.spaces !== undefined || resources.users !== undefined || patterns.spaces !== undefined || patterns.users !== undefined;
+  const authorized = values['authorized-uuid'] as string | undefined;
+  return {
+    ttl: Number(values.ttl),
+    // The App Context vocabulary names the bound uuid authorizedUserId; keep the two vocabularies apart, as the SDK.
+    ...(authorized === undefined ? {} : usesAppContext ? { authorizedUserId: authorized } : { authorized_uuid: authorized }),
+    resources,
+    patterns,
+    meta,
+  };
+}
+
+/** Splits `name=read,write` at the last `=`: names and patterns may contain `=`, permission lists never do. */
+function splitEntry(entry: string, flag: string): [string, PermissionFlagsInput] {
+  const separator = entry.lastIndexOf('=');
+  if (separator <= 0) throw new UsageError(`${flag} expects NAME=PERMISSIONS, e.g. ${flag} 'room-1=read,write'`);
+  const flags: PermissionFlagsInput = {};
+  for (const permission of entry.slice(separator + 1).split(',').map((item) => item.trim()).filter(Boolean)) {
+    if (!PERMISSIONS.includes(permission as Permission)) {
+      throw new UsageError(`unknown permission '${permission}' in ${flag}; use ${PERMISSIONS.join(', ')}`);
+    }
+    flags[permission as Permission] = true;
+  }
+  if (Object.keys(flags).length === 0) throw new UsageError(`${flag} '${entry.slice(0, separator)}' lists no permissions`);
+  return [entry.slice(0, separator), flags];
+}
+
+/** One line for a failed call: PubNub's title plus the detail naming the field. @internal */
+export function describe(error: unknown): string {
+  if (error instanceof AccessManagerError) {
+    const detail = error.details[0];
+    const status = error.statusCode === 0 ? 'no answer' : `HTTP ${error.statusCode}`;
+    return `${error.message}${detail === undefined ? '' : `: ${detail.message}${detail.location ? ` (${detail.location})` : ''}`} [${error.code}, ${status}]`;
+  }
+  if (error instanceof Error) return `${error.message}${(error as { code?: string }).code ? ` [${(error as { code?: string }).code}]` : ''}`;
+  return String(error);
+}

@@ -1,0 +1,157 @@
+/**
+ * `grantkit serve`: run the Access Manager service until SIGTERM/SIGINT, then drain and stop.
+ *
+ * @internal
+ * @module
+ */
+import { relative } from 'node:path';
+import { ConfigError, DEMO_KEYSET_FILE, resolveServiceConfig, type ServiceConfig } from '../config.js';
+import { createJsonLogger } from '../logger.js';
+import { startServer } from '../server.js';
+import { VERSION } from '../version.js';
+import { UsageError, type CliContext } from './cli-context.js';
+import { openStore } from './open-store.js';
+import { parseOptions } from './parse-options.js';
+
+/** @internal */
+export const SERVE_HELP = `Usage: grantkit serve [--port <n>] [--data-dir <dir>] [options]
+
+Runs the PubNub Access Manager compatible service: POST /v3/pam/{sub}/grant, DELETE /v3/pam/{sub}/grant/{token},
+GET|POST /grantkit/v1/{sub}/authorize, GET /health, GET /metrics. Logs are JSON lines on stdout; the start-up
+banner (how to call it) goes to stderr.
+
+Options:
+  --port <n>               TCP port, 0 for any free one (default 8080; GRANTKIT_PORT)
+  --host <address>         interface (default 127.0.0.1; GRANTKIT_HOST; 0.0.0.0 in containers)
+  --data-dir <dir>         SQLite revocations and the demo keyset (default .grantkit-data; GRANTKIT_DATA_DIR)
+  --config <file>          JSON config file with "keysets" and any of these settings (GRANTKIT_CONFIG)
+  --store <kind>           sqlite (default), redis, memory or none (GRANTKIT_STORE)
+  --redis-url <url>        Redis shared by several nodes; implies --store redis (GRANTKIT_REDIS_URL)
+  --log-level <level>      debug, info (default), warn, error, silent (GRANTKIT_LOG_LEVEL)
+
+Keysets: GRANTKIT_SUBSCRIBE_KEY, GRANTKIT_PUBLISH_KEY, GRANTKIT_SECRET_KEY (+ GRANTKIT_PREVIOUS_SECRET_KEYS,
+comma-separated) for one keyset, and/or "keysets" in the config file. With none, a DEMO keyset is generated in the
+data directory: fine to try things, never for production.`;
+
+/** @internal */
+export async function serveCommand(context: CliContext): Promise<void> {
+  const { values } = parseOptions(context.argv, {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    config: { type: 'string' },
+    store: { type: 'string' },
+    'redis-url': { type: 'string' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, 0);
+  if (values.help === true) {
+    context.stdout(`${SERVE_HELP}\n`);
+    return;
+  }
+  let config: ServiceConfig;
+  try {
+    const { help: _help, ...flags } = values;
+    config = resolveServiceConfig({ flags, env: context.env, cwd: context.cwd });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const logger = createJsonLogger({ level: config.logLevel, write: context.stdout, base: { service: 'grantkit' } });
+  const opened = await openStore(config, logger);
+  let server;
+  try {
+    server = await startServer({
+      keysets: config.keysets,
+      ...(opened.store === undefined ? {} : { revocations: opened.store }),
+      port: config.port,
+      host: config.host,
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+      requestWindow: config.requestWindow,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+    });
+  } catch (error) {
+    await opened.store?.close?.();
+    throw error;
+  }
+  const running = server;
+  logger.info('listening', {
+    url: running.url,
+    version: VERSION,
+    store: config.store,
+    keysets: config.keysets.map((keyset) => keyset.subscribeKey),
+    keysetSource: config.keysetSource,
+    ...(config.keysetSource === 'demo' ? { warning: 'DEMO keyset: not for production' } : {}),
+  });
+  context.stderr(banner(config, running.url, opened.description, context));
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const remove = context.onSignal((signal) => {
+      if (stopping) {
+        logger.warn('second signal: exiting without waiting', { signal });
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info('shutting down', { signal, inFlight: running.inFlight });
+      void (async () => {
+        await running.close();
+        await opened.store?.close?.();
+        remove();
+        logger.info('stopped', {});
+        resolve();
+      })();
+    });
+  });
+}
+
+function banner(config: ServiceConfig, url: string, storeDescription: string, context: CliContext): string {
+  const first = config.keysets[0]!;
+  const demo = config.keysetSource === 'demo';
+  const bin = context.binPath === undefined ? 'grantkit' : binCommand(context.binPath, context.cwd);
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`grantkit ${VERSION}: PubNub Access Manager compatible service`);
+  lines.push(`  URL            ${url}`);
+  lines.push(`  Revocations    ${storeDescription}`);
+  lines.push(`  Keysets        ${config.keysets.map((keyset) => keyset.subscribeKey).join(', ')}  (from ${config.keysetSource})`);
+  if (demo) {
+    lines.push('');
+    lines.push('  **************************************************************************');
+    lines.push('  *  DEMO KEYSET, generated for trying grantkit out. NOT FOR PRODUCTION.   *');
+    lines.push('  *  Make your own: grantkit keygen, then GRANTKIT_* variables or --config *');
+    lines.push('  **************************************************************************');
+    lines.push(`  subscribeKey   ${first.subscribeKey}`);
+    lines.push(`  publishKey     ${first.publishKey}`);
+    lines.push(`  secretKey      ${first.secretKey}   (stored in ${relativeOrAbsolute(`${config.dataDir}/${DEMO_KEYSET_FILE}`, context.cwd)})`);
+  } else {
+    lines.push(`  publishKey     ${first.publishKey}   (secret keys are never printed)`);
+  }
+  const secret = demo ? first.secretKey : '<your secret key>';
+  const dataDirFlag = demo ? ` --data-dir ${relativeOrAbsolute(config.dataDir, context.cwd)}` : '';
+  lines.push('');
+  lines.push('Try it:');
+  lines.push(`  curl ${url}/health`);
+  lines.push(`  TOKEN=$(${bin} grant${dataDirFlag} --ttl 15 --authorized-uuid alice --channel 'room-1=read,write')`);
+  lines.push(`  ${bin} parse "$TOKEN"`);
+  lines.push(`  curl -s ${url}/grantkit/v1/${first.subscribeKey}/authorize -H "Authorization: Bearer $TOKEN" -G -d uuid=alice -d channel=room-1 -d permission=write`);
+  lines.push(`  ${bin} revoke "$TOKEN" --origin ${url} --subscribe-key ${first.subscribeKey} --publish-key ${first.publishKey}${demo ? dataDirFlag : ''}`);
+  lines.push('');
+  lines.push('From the official SDK (npm i pubnub):');
+  lines.push(`  const pubnub = new PubNub({ subscribeKey: '${first.subscribeKey}', publishKey: '${first.publishKey}', secretKey: '${secret}',`);
+  lines.push(`    userId: 'my-server', origin: '${url.replace(/^https?:\/\//, '')}', ssl: false });`);
+  lines.push(`  const token = await pubnub.grantToken({ ttl: 15, authorized_uuid: 'alice', resources: { channels: { 'room-1': { read: true } } } });`);
+  lines.push('');
+  return `${lines.join('\n')}\n`;
+}
+
+function binCommand(binPath: string, cwd: string): string {
+  const path = relative(cwd, binPath);
+  return path.startsWith('..') || path === '' ? 'grantkit' : `node ${path}`;
+}
+
+function relativeOrAbsolute(path: string, cwd: string): string {
+  const shorter = relative(cwd, path);
+  return shorter.startsWith('..') ? path : shorter;
+}

@@ -1,0 +1,93 @@
+/**
+ * The Node crypto port: HMAC-SHA256 keys backed by `node:crypto`. Synchronous on purpose, so minting, verifying and
+ * request-signature checks on Node never allocate a Promise (the performance goal depends on it).
+ *
+ * @module
+ */
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { KeyInvalidError, type SyncHmacKey } from '@grantkit/core';
+
+const SIGNATURE_BYTES = 32;
+
+/**
+ * A synchronous HMAC-SHA256 key. The secret is imported once into a `KeyObject`, so each `sign` skips re-encoding it;
+ * `verify` compares in constant time.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * import { mintToken, Channel } from '@grantkit/core';
+ * import { NodeHmacKey } from '@grantkit/node';
+ * const key = new NodeHmacKey('sec-c-...');
+ * const token = mintToken({ ttl: 15, channels: [Channel.id('room-1').read()] }, key); // a string, no await
+ * ```
+ */
+export class NodeHmacKey implements SyncHmacKey {
+  readonly #key: KeyObject;
+
+  /**
+   * @param secret - The secret key: UTF-8 text (PubNub secret keys are text) or raw bytes.
+   * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` when the secret is empty or not text/bytes.
+   */
+  constructor(secret: string | Uint8Array) {
+    if (typeof secret === 'string') {
+      if (secret.length === 0) throw new KeyInvalidError('secretKey must not be empty', { field: 'secretKey' });
+      this.#key = createSecretKey(Buffer.from(secret, 'utf8'));
+    } else if (secret instanceof Uint8Array) {
+      if (secret.byteLength === 0) throw new KeyInvalidError('secretKey must not be empty', { field: 'secretKey' });
+      this.#key = createSecretKey(Buffer.from(secret));
+    } else {
+      throw new KeyInvalidError('secretKey must be a string or bytes', { field: 'secretKey' });
+    }
+  }
+
+  /** HMAC-SHA256 of `data`: 32 bytes. */
+  sign(data: Uint8Array): Uint8Array {
+    return createHmac('sha256', this.#key).update(data).digest();
+  }
+
+  /** Whether `signature` is the HMAC-SHA256 of `data`, compared in constant time. */
+  verify(data: Uint8Array, signature: Uint8Array): boolean {
+    // Only the length is compared early: it is public (always 32), so it leaks nothing about the tag.
+    if (signature.byteLength !== SIGNATURE_BYTES) return false;
+    return timingSafeEqual(createHmac('sha256', this.#key).update(data).digest(), signature);
+  }
+
+  /** Never print the secret, even by accident (`console.log(key)`, `JSON.stringify`). */
+  toJSON(): string {
+    return 'NodeHmacKey(<redacted>)';
+  }
+}
+
+/**
+ * Imports a secret key as a synchronous {@link NodeHmacKey}, the `importKey` of the Node crypto port.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @param secret - UTF-8 text (as PubNub secret keys are) or raw bytes.
+ * @returns The key.
+ * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` for an empty secret.
+ * @example
+ * ```ts
+ * import { verifyToken } from '@grantkit/core';
+ * import { importKey } from '@grantkit/node';
+ * const verified = verifyToken(token, [importKey(process.env.SECRET!), importKey(process.env.PREVIOUS_SECRET!)]);
+ * ```
+ */
+export function importKey(secret: string | Uint8Array): NodeHmacKey {
+  return new NodeHmacKey(secret);
+}
+
+/**
+ * The Node crypto port as one object (`{ importKey }`), for code written against `@grantkit/core`'s `HmacSha256`.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * import { nodeCrypto } from '@grantkit/node';
+ * const key = nodeCrypto.importKey('sec-c-...');
+ * ```
+ */
+export const nodeCrypto: { importKey(secret: string | Uint8Array): NodeHmacKey } = Object.freeze({ importKey });

@@ -1,0 +1,126 @@
+/**
+ * Structured logs: one JSON object per line. Fields whose names suggest credentials are redacted before writing, as
+ * a second line of defence; callers already never pass tokens, secrets or signature inputs.
+ *
+ * @module
+ */
+
+/**
+ * Log levels, least to most severe; `silent` writes nothing.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const level: LogLevel = 'warn';
+ * ```
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/**
+ * What the service logs through. Any object with these four methods works (pino's logger does).
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const logger: Logger = { debug() {}, info: console.log, warn: console.warn, error: console.error };
+ * ```
+ */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * Options of {@link createJsonLogger}.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const options: JsonLoggerOptions = { level: 'info', write: (line) => process.stdout.write(line) };
+ * ```
+ */
+export interface JsonLoggerOptions {
+  /** Lowest level written. Default `info`. */
+  level?: LogLevel;
+  /** Where each line (with its trailing newline) goes. Default `process.stdout.write`. */
+  write?: (line: string) => void;
+  /** Fields added to every line, e.g. `{ service: 'grantkit' }`. */
+  base?: Record<string, unknown>;
+}
+
+const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const SENSITIVE = /token|secret|signature|password|authorization|^auth$|cookie/i;
+
+/**
+ * Whether a string names a log level.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @param value - Candidate.
+ * @returns Whether it is a {@link LogLevel}.
+ * @example
+ * ```ts
+ * isLogLevel(process.env.GRANTKIT_LOG_LEVEL);
+ * ```
+ */
+export function isLogLevel(value: unknown): value is LogLevel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(SEVERITY, value);
+}
+
+/**
+ * Creates a JSON-lines logger: `{"time":"…","level":"info","message":"…",…fields}`.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @param options - Level, sink and base fields.
+ * @returns The logger.
+ * @example
+ * ```ts
+ * const logger = createJsonLogger({ level: 'info' });
+ * logger.info('listening', { url: 'http://127.0.0.1:8080' });
+ * ```
+ */
+export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
+  const threshold = SEVERITY[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => void process.stdout.write(line));
+  const base = options.base ?? {};
+  const log = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
+    if (SEVERITY[level] < threshold) return;
+    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, message, ...base };
+    for (const [name, value] of Object.entries(fields)) entry[name] = SENSITIVE.test(name) ? '[redacted]' : serialize(value);
+    let line: string;
+    try {
+      line = JSON.stringify(entry);
+    } catch {
+      line = JSON.stringify({ time: entry.time, level, message, note: 'fields could not be serialized' });
+    }
+    write(`${line}\n`);
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+function serialize(value: unknown): unknown {
+  if (value instanceof Error) {
+    const error = value as Error & { code?: unknown };
+    // Messages are safe by construction (grantkit errors never carry credentials); stacks stay out of logs.
+    return { name: error.name, message: error.message, ...(error.code === undefined ? {} : { code: error.code }) };
+  }
+  return value;
+}
+
+/**
+ * A logger that writes nothing.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * await startServer({ keysets, logger: silentLogger });
+ * ```
+ */
+export const silentLogger: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });

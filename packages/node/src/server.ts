@@ -1,0 +1,213 @@
+/**
+ * The HTTP service: `@grantkit/core`'s shared handler behind the `node:http` adapter, plus `/metrics`, a `/health` that
+ * turns 503 while draining, structured access logs, and graceful shutdown that lets in-flight requests finish.
+ *
+ * @module
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGrantHandler, type Clock, type Keyset, type RevocationStore } from '@grantkit/core';
+import { importKey } from './crypto.js';
+import { errorBody } from './http/error-body.js';
+import { handleNodeRequest } from './http/node-adapter.js';
+import type { KeysetConfig } from './keygen.js';
+import { silentLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { VERSION } from './version.js';
+
+/**
+ * Options of {@link startServer}.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const options: ServerOptions = { keysets: [{ subscribeKey, publishKey, secretKey }], port: 8080 };
+ * ```
+ */
+export interface ServerOptions {
+  /** The keysets served (subscribe key → publish key + secret + previous secrets). */
+  keysets: readonly KeysetConfig[];
+  /** The revocation denylist. Without one, revoke answers 403 `Feature disabled`, as PubNub does. */
+  revocations?: RevocationStore;
+  /** TCP port; 0 picks a free one (read it from `server.port`). Default 8080. */
+  port?: number;
+  /** Interface to listen on. Default `127.0.0.1`; use `0.0.0.0` in a container. */
+  host?: string;
+  /** Structured logger. Default: silent. */
+  logger?: Logger;
+  /** Metrics registry. Default: a new one. */
+  metrics?: Metrics;
+  /** Largest accepted request body, bytes (413 beyond). Default 32 KiB. */
+  maxBodyBytes?: number;
+  /** Allowed request timestamp distance for signature v2, seconds. Default 60. */
+  requestWindow?: number;
+  /** How long `close()` waits for in-flight requests before cutting connections, ms. Default 10,000. */
+  shutdownTimeoutMs?: number;
+  /** Unix seconds. Default `Date.now()`. */
+  clock?: Clock;
+}
+
+/**
+ * A running service.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const server: GrantkitServer = await startServer({ keysets, port: 0 });
+ * console.log(server.url);
+ * await server.close();
+ * ```
+ */
+export interface GrantkitServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly metrics: Metrics;
+  /** The underlying `node:http` server. */
+  readonly httpServer: Server;
+  /** Requests being answered right now. */
+  readonly inFlight: number;
+  /**
+   * Graceful stop: `/health` turns 503, no new connections, in-flight requests finish (up to `shutdownTimeoutMs`),
+   * then resolves. Does not close the revocation store (its owner does).
+   */
+  close(): Promise<void>;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+/**
+ * Starts the Access Manager service and resolves once it accepts connections (so `/health` answers 200).
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @param options - Keysets, store, address, logger.
+ * @returns The running server.
+ * @throws The `listen` error (e.g. `EADDRINUSE`).
+ * @example
+ * ```ts
+ * import { startServer, SqliteRevocationStore, createJsonLogger } from '@grantkit/node';
+ * const server = await startServer({
+ *   keysets: [{ subscribeKey: 'sub-c-1', publishKey: 'pub-c-1', secretKey: process.env.GRANTKIT_SECRET_KEY! }],
+ *   revocations: new SqliteRevocationStore({ dataDir: './.grantkit-data' }),
+ *   logger: createJsonLogger(),
+ * });
+ * process.on('SIGTERM', () => void server.close());
+ * ```
+ */
+export async function startServer(options: ServerOptions): Promise<GrantkitServer> {
+  const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? new Metrics({ version: VERSION });
+  const keysets = new Map<string, Keyset>();
+  for (const keyset of options.keysets) {
+    keysets.set(keyset.subscribeKey, {
+      subscribeKey: keyset.subscribeKey,
+      publishKey: keyset.publishKey,
+      keys: [keyset.secretKey, ...(keyset.previousSecretKeys ?? [])].map((secret) => importKey(secret)),
+    });
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? 32_768;
+  const handler = createGrantHandler({
+    keysets,
+    ...(options.revocations === undefined ? {} : { revocations: options.revocations }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    requestWindow: options.requestWindow ?? 60,
+    maxBodyBytes,
+    onEvent: (event) => {
+      metrics.observe(event);
+      // Route, status and outcome only: paths and queries carry tokens and signatures, so they are never logged.
+      const fields = {
+        route: event.route, status: event.status, outcome: event.outcome,
+        durationMs: Math.round(event.durationMs * 1000) / 1000,
+        ...(event.subscribeKey !== undefined && keysets.has(event.subscribeKey) ? { subscribeKey: event.subscribeKey } : {}),
+      };
+      if (event.status >= 500) logger.error('request failed', fields);
+      else if (event.route === 'health') logger.debug('request', fields);
+      else logger.info('request', fields);
+    },
+  });
+
+  let draining = false;
+  const active = new Set<Promise<void>>();
+
+  const route = async (request: Request): Promise<Response> => {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/metrics') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return new Response(JSON.stringify(errorBody(405, 'Method Not Allowed', '', '', '')), { status: 405, headers: JSON_HEADERS });
+      }
+      return new Response(metrics.render(), { status: 200, headers: { 'content-type': Metrics.contentType, 'cache-control': 'no-store' } });
+    }
+    if (pathname === '/health' && draining) {
+      return new Response(JSON.stringify({ status: 503, message: 'Shutting down', service: 'Access Manager' }), { status: 503, headers: JSON_HEADERS });
+    }
+    return handler(request);
+  };
+
+  const listener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    // While draining, tell keep-alive clients to reconnect elsewhere after this answer.
+    if (draining) outgoing.setHeader('connection', 'close');
+    const work = handleNodeRequest(route, incoming, outgoing, { maxBodyBytes }).catch((error: unknown) => {
+      logger.error('response could not be written', { error });
+      outgoing.destroy();
+    });
+    active.add(work);
+    void work.finally(() => active.delete(work));
+  };
+
+  // Tokens travel in query strings (`auth`) and revoke paths: allow PubNub's 32 KiB request budget in headers too.
+  const httpServer = createServer({ maxHeaderSize: 32_768, requestTimeout: 30_000, headersTimeout: 10_000 }, listener);
+  httpServer.keepAliveTimeout = 5_000;
+  httpServer.on('clientError', (error, socket) => {
+    // Unparsable HTTP never reaches the handler; answer 400 ourselves (431 for oversized headers).
+    if (!socket.writable) return socket.destroy();
+    const status = (error as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify(errorBody(status, status === 431 ? 'Request Header Fields Too Large' : 'Bad Request', '', '', ''));
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${displayHost}:${address.port}`;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    port: address.port,
+    host,
+    metrics,
+    httpServer,
+    get inFlight() {
+      return active.size;
+    },
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        const timeout = options.shutdownTimeoutMs ?? 10_000;
+        let timer: NodeJS.Timeout | undefined;
+        const expired = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), timeout);
+        });
+        const outcome = await Promise.race([Promise.all([...active]).then(() => 'done' as const), expired]);
+        if (outcome === 'timeout') logger.warn('shutdown timeout: closing remaining connections', { inFlight: active.size });
+        httpServer.closeAllConnections();
+        await closed;
+        clearTimeout(timer);
+      })();
+      return closing;
+    },
+  };
+}

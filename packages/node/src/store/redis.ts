@@ -1,0 +1,268 @@
+/**
+ * Redis revocation store: several service nodes share one denylist.
+ *
+ * - `revoke` writes `{prefix}{tokenId}` with `EXAT` at the token's own expiry (Redis purges it then) and publishes
+ *   the id on a channel, in one `MULTI`.
+ * - Each node keeps a small local cache: ids known revoked (kept until their expiry; a revoked token never comes
+ *   back) and ids recently seen *not* revoked (kept at most `negativeCacheMs`). Published revocations drop the
+ *   negative entry at once, so another node rejects a revoked token within pub/sub latency (milliseconds). If the
+ *   subscription is down, the negative cache is cleared and not used, so the bound becomes a direct Redis read;
+ *   a message lost without a visible disconnect can leave a stale "not revoked" for at most `negativeCacheMs`
+ *   (default 500 ms), which is the documented worst case.
+ * - Fail closed: the client never queues offline, so while Redis is unreachable every lookup that the positive cache
+ *   cannot answer rejects with `ERR_STORE_UNAVAILABLE`. Grants do not touch the store and keep working.
+ *
+ * @module
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { RequestInvalidError, StoreUnavailableError, type Clock, type MaybePromise, type RevocationStore } from '@grantkit/core';
+
+/**
+ * Options of {@link RedisRevocationStore}.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const options: RedisRevocationStoreOptions = { url: 'redis://127.0.0.1:6379', keyPrefix: 'myapp:revoked:' };
+ * ```
+ */
+export interface RedisRevocationStoreOptions {
+  /** `redis://` URL. Default `redis://127.0.0.1:6379`. */
+  url?: string;
+  /** Extra ioredis options (merged over the fail-fast defaults). */
+  redisOptions?: RedisOptions;
+  /** Key prefix of revocation entries. Default `grantkit:revoked:`. */
+  keyPrefix?: string;
+  /** Pub/sub channel announcing revocations. Default `grantkit:revocations`. */
+  channel?: string;
+  /** How long a "not revoked" answer may be reused without asking Redis, ms. Default 500; 0 disables. */
+  negativeCacheMs?: number;
+  /** Most ids held in each local cache. Default 100,000. */
+  maxCacheEntries?: number;
+  /** Per-command timeout, ms: a lookup slower than this fails closed. Default 1000. */
+  commandTimeoutMs?: number;
+  /** Called with connection errors (already handled; for logs). */
+  onError?: (error: Error) => void;
+  /** Unix seconds. Default `Date.now()`. */
+  clock?: Clock;
+}
+
+/**
+ * A shared revocation denylist in Redis with pub/sub invalidation of a local cache.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * import { RedisRevocationStore } from '@grantkit/node';
+ * const store = new RedisRevocationStore({ url: process.env.REDIS_URL });
+ * await store.ready();
+ * await store.revoke(verified.id, verified.expiresAt);
+ * await store.isRevoked(verified.id); // true, on every node within pub/sub latency
+ * await store.close();
+ * ```
+ */
+export class RedisRevocationStore implements RevocationStore {
+  readonly #client: Redis;
+  readonly #subscriber: Redis;
+  readonly #prefix: string;
+  readonly #channel: string;
+  readonly #negativeCacheMs: number;
+  readonly #maxCacheEntries: number;
+  readonly #clock: Clock;
+  readonly #onError: (error: Error) => void;
+  /** id → expiresAt (Unix s) of tokens known revoked. */
+  readonly #revoked = new Map<string, number>();
+  /** id → time (ms, monotonic) it was last read as not revoked. */
+  readonly #notRevoked = new Map<string, number>();
+  readonly #timer: NodeJS.Timeout;
+  #subscribed = false;
+  /** Bumped on every invalidation, so a lookup racing a revocation does not cache a stale "not revoked". */
+  #generation = 0;
+  #closed = false;
+
+  constructor(options: RedisRevocationStoreOptions = {}) {
+    this.#prefix = options.keyPrefix ?? 'grantkit:revoked:';
+    this.#channel = options.channel ?? 'grantkit:revocations';
+    this.#negativeCacheMs = options.negativeCacheMs ?? 500;
+    this.#maxCacheEntries = options.maxCacheEntries ?? 100_000;
+    this.#clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+    this.#onError = options.onError ?? (() => undefined);
+    const redisOptions: RedisOptions = {
+      // Fail fast instead of queueing: an unanswered lookup must become a denial now, not a hang.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: options.commandTimeoutMs ?? 1_000,
+      connectTimeout: 2_000,
+      autoResubscribe: false,
+      retryStrategy: (attempt) => Math.min(50 * attempt, 1_000),
+      ...options.redisOptions,
+    };
+    const url = options.url ?? 'redis://127.0.0.1:6379';
+    this.#client = new Redis(url, redisOptions);
+    this.#subscriber = new Redis(url, redisOptions);
+    const report = (error: Error) => this.#onError(error);
+    this.#client.on('error', report);
+    this.#subscriber.on('error', report);
+    this.#subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.#channel) this.#learnRevoked(message);
+    });
+    const lost = () => {
+      // While unsubscribed we could miss revocations: stop trusting "not revoked" answers.
+      this.#subscribed = false;
+      this.#notRevoked.clear();
+      this.#generation++;
+    };
+    this.#subscriber.on('close', lost);
+    this.#subscriber.on('end', lost);
+    this.#subscriber.on('reconnecting', lost);
+    this.#subscriber.on('ready', () => {
+      const generation = this.#generation;
+      this.#subscriber.subscribe(this.#channel).then(
+        () => {
+          if (generation === this.#generation && !this.#closed) this.#subscribed = true;
+        },
+        (error: Error) => report(error),
+      );
+    });
+    this.#timer = setInterval(() => this.#purgeCaches(), 30_000);
+    this.#timer.unref();
+  }
+
+  /**
+   * Resolves once both connections are up and the invalidation channel is subscribed.
+   *
+   * @param timeoutMs - How long to wait. Default 5000.
+   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when Redis is not reachable in time.
+   */
+  async ready(timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(this.#subscribed && this.#client.status === 'ready')) {
+      if (this.#closed) throw new StoreUnavailableError('redis revocation store is closed');
+      if (Date.now() >= deadline) throw new StoreUnavailableError('redis is not reachable');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Whether the store currently has a live connection and subscription. */
+  get connected(): boolean {
+    return this.#subscribed && this.#client.status === 'ready';
+  }
+
+  /**
+   * Records a revocation until `expiresAt` and announces it to every node.
+   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when Redis cannot be written.
+   */
+  async revoke(tokenId: string, expiresAt: number): Promise<void> {
+    checkEntry(tokenId, expiresAt);
+    this.#open();
+    const now = this.#clock();
+    if (expiresAt > now) {
+      try {
+        const results = await this.#client.multi()
+          .set(this.#prefix + tokenId, String(expiresAt), 'EXAT', expiresAt)
+          .publish(this.#channel, `${expiresAt}:${tokenId}`)
+          .exec();
+        const failed = results?.find(([error]) => error !== null);
+        if (results === null || failed !== undefined) throw failed?.[0] ?? new Error('transaction aborted');
+      } catch (cause) {
+        throw new StoreUnavailableError('redis revocation store could not record the revocation', { cause });
+      }
+    }
+    this.#remember(tokenId, expiresAt);
+  }
+
+  /**
+   * Whether `tokenId` is revoked: synchronous when the local cache knows, otherwise one `GET`.
+   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` (as a rejection) when Redis cannot answer.
+   */
+  isRevoked(tokenId: string): MaybePromise<boolean> {
+    this.#open();
+    const known = this.#revoked.get(tokenId);
+    if (known !== undefined) return true;
+    if (this.#subscribed && this.#negativeCacheMs > 0) {
+      const seen = this.#notRevoked.get(tokenId);
+      if (seen !== undefined) {
+        if (performance.now() - seen < this.#negativeCacheMs) return false;
+        this.#notRevoked.delete(tokenId);
+      }
+    }
+    return this.#lookup(tokenId);
+  }
+
+  async #lookup(tokenId: string): Promise<boolean> {
+    const generation = this.#generation;
+    const cacheable = this.#subscribed;
+    let value: string | null;
+    try {
+      value = await this.#client.get(this.#prefix + tokenId);
+    } catch (cause) {
+      throw new StoreUnavailableError('redis revocation store is unavailable', { cause });
+    }
+    if (value !== null) {
+      this.#remember(tokenId, Number(value) || this.#clock() + 43_200 * 60);
+      return true;
+    }
+    if (cacheable && this.#negativeCacheMs > 0 && generation === this.#generation && this.#subscribed) {
+      if (this.#notRevoked.size >= this.#maxCacheEntries) this.#notRevoked.clear();
+      this.#notRevoked.set(tokenId, performance.now());
+    }
+    return false;
+  }
+
+  /** Closes both connections; later calls throw `ERR_STORE_UNAVAILABLE`. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#subscribed = false;
+    clearInterval(this.#timer);
+    await Promise.all([this.#client, this.#subscriber].map(async (connection) => {
+      try {
+        await connection.quit();
+      } catch {
+        connection.disconnect();
+      }
+    }));
+  }
+
+  #learnRevoked(message: string): void {
+    const separator = message.indexOf(':');
+    if (separator <= 0) return;
+    const expiresAt = Number(message.slice(0, separator));
+    const tokenId = message.slice(separator + 1);
+    if (!Number.isSafeInteger(expiresAt) || tokenId === '') return;
+    this.#remember(tokenId, expiresAt);
+  }
+
+  #remember(tokenId: string, expiresAt: number): void {
+    this.#generation++;
+    this.#notRevoked.delete(tokenId);
+    if (this.#revoked.size >= this.#maxCacheEntries) {
+      // Forget the oldest known revocation; Redis still has it, so forgetting only costs a lookup.
+      const oldest = this.#revoked.keys().next().value;
+      if (oldest !== undefined) this.#revoked.delete(oldest);
+    }
+    this.#revoked.set(tokenId, expiresAt);
+  }
+
+  #purgeCaches(): void {
+    const now = this.#clock();
+    for (const [id, expiresAt] of this.#revoked) if (expiresAt <= now) this.#revoked.delete(id);
+    const cutoff = performance.now() - this.#negativeCacheMs;
+    for (const [id, seen] of this.#notRevoked) if (seen < cutoff) this.#notRevoked.delete(id);
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StoreUnavailableError('redis revocation store is closed');
+  }
+}
+
+function checkEntry(tokenId: string, expiresAt: number): void {
+  if (typeof tokenId !== 'string' || tokenId.length === 0 || tokenId.length > 128 || tokenId.includes(':')) {
+    throw new RequestInvalidError('token id must be a string of 1..128 characters without ":"', { field: 'tokenId' });
+  }
+  if (!Number.isSafeInteger(expiresAt) || expiresAt < 0) {
+    throw new RequestInvalidError('expiresAt must be Unix seconds', { field: 'expiresAt' });
+  }
+}
