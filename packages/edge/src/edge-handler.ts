@@ -65,7 +65,7 @@ export interface EdgeHandler<E extends GrantkitEnv = GrantkitEnv> {
    * @param request - The incoming request.
    * @param env - Bindings (Workers) or an object of environment variables (other runtimes).
    * @param context - The Worker's execution context, passed on to `onEvent`.
-   * @returns The response; bad input gets a PubNub-shaped 400/403/413, a misconfigured keyset a bare 500.
+   * @returns The response; bad input gets a PubNub-shaped 400/403/413, a misconfigured keyset a generic 500.
    */
   fetch(request: Request, env: E, context?: ExecutionContextLike): Promise<Response>;
 }
