@@ -20,8 +20,8 @@
 import { base64UrlDecode } from './base64url.js';
 import { LimitExceededError, TokenMalformedError } from './errors.js';
 import { emptySlots, type PermissionSlots } from './slots.js';
-import { CborReader, type CborMap, type CborValue } from './internal/cbor-reader.js';
-import { setEntry } from './internal/records.js';
+import { CborReader, keyCode, type CborValue } from './internal/cbor-reader.js';
+import { hasEntry, setEntry } from './internal/records.js';
 import { LIMITS } from './limits.js';
 import type { ResourceType } from './permissions.js';
 
@@ -65,7 +65,9 @@ export interface TokenPayload {
 export const SLOT_KEYS: ReadonlyArray<readonly [ResourceType, string]> = [
   ['channels', 'chan'], ['groups', 'grp'], ['users', 'usr'], ['spaces', 'spc'], ['uuids', 'uuid'],
 ];
-const TYPE_BY_SLOT = new Map(SLOT_KEYS.map(([type, slot]) => [slot, type]));
+const SLOT_BY_CODE = new Map(
+  SLOT_KEYS.map(([type, slot], index) => [keyCode(slot), [type, 1 << index, slot] as const]),
+);
 
 
 /** A decoded token plus the exact bytes its signature covers (undefined when `sig` is not the last entry). */
@@ -76,7 +78,8 @@ export interface ReadToken {
 
 /**
  * Decodes a token and locates the bytes its signature covers. Bounded: length checked before base64 decoding, and
- * the CBOR reader caps depth and items and checks every length against the bytes remaining.
+ * the CBOR reader caps depth and items and checks every length against the bytes remaining. Known fields are read
+ * straight into the payload (this is the verification hot path); unknown ones are read generically and ignored.
  *
  * @internal
  */
@@ -91,77 +94,122 @@ export function readToken(token: string): ReadToken {
   const reader = new CborReader(bytes, LIMITS.maxDepth, bytes.length);
   const count = reader.readMapHeader();
   const headerEnd = reader.position;
-  const fields = new Map<string, CborValue>();
+  let version: number | undefined;
+  let timestamp: number | undefined;
+  let ttl: number | undefined;
+  let resources: PermissionSlots | undefined;
+  let patterns: PermissionSlots | undefined;
+  let meta: Record<string, unknown> | undefined;
+  let authorizedUuid: string | undefined;
+  let signature: Uint8Array | undefined;
   let sigStart = -1;
+  // Duplicate detection: a bit per known field; a Set only if a token carries unknown fields (rare).
+  let seenKnown = 0;
+  let seenOther: Set<string> | undefined;
   for (let index = 0; index < count; index++) {
     const keyStart = reader.position;
-    const key = reader.readKey();
-    if (fields.has(key)) {
+    // Known fields are matched by their bytes, without building a string (this is the verification hot path).
+    const code = reader.readKeyCode();
+    const bit = FIELD_BITS.get(code) ?? 0;
+    const key = bit === 0 ? (reader.position = keyStart, reader.readKey()) : '';
+    if (bit !== 0 ? (seenKnown & bit) !== 0 : (seenOther ??= new Set()).has(key)) {
       reader.position = keyStart;
       reader.fail('has a duplicate map key');
     }
-    if (key === 'sig') sigStart = keyStart;
-    fields.set(key, reader.readValue(2));
+    if (bit !== 0) seenKnown |= bit;
+    else seenOther!.add(key);
+    switch (bit) {
+      case 1: version = readUint(reader, 'v'); break;
+      case 2: timestamp = readUint(reader, 't'); break;
+      case 4: ttl = readUint(reader, 'ttl'); break;
+      case 8: resources = readSlots(reader, 'res'); break;
+      case 16: patterns = readSlots(reader, 'pat'); break;
+      case 32:
+        if (reader.peekMajor() !== 3) throw malformed('uuid', 'must be a text string');
+        authorizedUuid = reader.readText();
+        break;
+      case 64:
+        if (reader.peekMajor() !== 2) throw malformed('sig', 'must be a byte string');
+        sigStart = keyStart;
+        signature = reader.readBytes();
+        break;
+      case 128:
+        if (reader.peekMajor() !== 5) throw malformed('meta', 'must be a map');
+        meta = toPlain(reader.readValue(2)) as Record<string, unknown>;
+        break;
+      default:
+        reader.readValue(2); // a field from a newer issuer: bounded like the rest, then ignored
+    }
   }
   if (reader.remaining !== 0) reader.fail('has trailing bytes');
+  if (version === undefined) throw malformed('v', 'is missing');
+  if (timestamp === undefined) throw malformed('t', 'is missing');
+  if (ttl === undefined) throw malformed('ttl', 'is missing');
+  if (resources === undefined) throw malformed('res', 'is missing');
+  if (patterns === undefined) throw malformed('pat', 'is missing');
+  if (signature === undefined) throw malformed('sig', 'must be a byte string');
 
-  const payload = toPayload(fields);
+  const payload: TokenPayload = {
+    version, timestamp, ttl, resources, patterns, meta: meta ?? {}, signature,
+  };
+  if (authorizedUuid !== undefined) (payload as { authorizedUuid?: string }).authorizedUuid = authorizedUuid;
   let signedBytes: Uint8Array | undefined;
-  // Signed bytes are defined only when sig is the last entry and the remaining count fits a one-byte header.
-  if (sigStart >= 0 && reader.position === bytes.length && isLastEntry(reader, sigStart, bytes.length) && count - 1 < 24) {
-    signedBytes = new Uint8Array(1 + sigStart - headerEnd);
-    signedBytes[0] = 0xa0 + count - 1;
-    signedBytes.set(bytes.subarray(headerEnd, sigStart), 1);
+  // Signed bytes exist only when sig is the last entry (38 bytes to the end: key, bstr(32) header, tag) and the
+  // remaining entry count fits a one-byte map header.
+  if (sigStart >= 0 && bytes.length - sigStart === 4 + 2 + SIGNATURE_LENGTH && bytes[sigStart + 4] === 0x58 && count - 1 < 24) {
+    if (headerEnd === 1) {
+      // `bytes` is ours (fresh from base64), and everything has been decoded: rewrite the header in place.
+      bytes[0] = 0xa0 + count - 1;
+      signedBytes = bytes.subarray(0, sigStart);
+    } else {
+      signedBytes = new Uint8Array(1 + sigStart - headerEnd);
+      signedBytes[0] = 0xa0 + count - 1;
+      signedBytes.set(bytes.subarray(headerEnd, sigStart), 1);
+    }
   }
   return { payload, signedBytes };
 }
 
-function isLastEntry(reader: CborReader, sigStart: number, end: number): boolean {
-  // sig key (4 bytes as bstr or tstr) + bstr(32) header (2 bytes) + 32 bytes = 38 bytes to the end.
-  return end - sigStart === 4 + 2 + SIGNATURE_LENGTH && reader.bytes[sigStart + 4] === 0x58;
+const FIELD_BITS = new Map(
+  ([['v', 1], ['t', 2], ['ttl', 4], ['res', 8], ['pat', 16], ['uuid', 32], ['sig', 64], ['meta', 128]] as const).map(
+    ([key, bit]) => [keyCode(key), bit],
+  ),
+);
+
+function readUint(reader: CborReader, field: string): number {
+  if (reader.peekMajor() !== 0) throw malformed(field, 'must be an unsigned integer');
+  return reader.readUint();
 }
 
-function toPayload(fields: Map<string, CborValue>): TokenPayload {
-  const version = uint(fields.get('v'), 'v');
-  const timestamp = uint(fields.get('t'), 't');
-  const ttl = uint(fields.get('ttl'), 'ttl');
-  const signature = fields.get('sig');
-  if (!(signature instanceof Uint8Array)) throw malformed('sig', 'must be a byte string');
-  const uuid = fields.get('uuid');
-  if (uuid !== undefined && typeof uuid !== 'string') throw malformed('uuid', 'must be a text string');
-  const meta = fields.get('meta');
-  if (meta !== undefined && !(meta instanceof Map)) throw malformed('meta', 'must be a map');
-  return Object.freeze({
-    version,
-    timestamp,
-    ttl,
-    ...(uuid === undefined ? {} : { authorizedUuid: uuid }),
-    resources: slots(fields.get('res'), 'res'),
-    patterns: slots(fields.get('pat'), 'pat'),
-    meta: meta === undefined ? {} : (toPlain(meta) as Record<string, unknown>),
-    signature,
-  });
-}
-
-function uint(value: CborValue, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw malformed(field, value === undefined ? 'is missing' : 'must be an unsigned integer');
-  }
-  return value;
-}
-
-function slots(value: CborValue, field: string): PermissionSlots {
-  if (!(value instanceof Map)) throw malformed(field, value === undefined ? 'is missing' : 'must be a map');
+function readSlots(reader: CborReader, field: string): PermissionSlots {
+  if (reader.peekMajor() !== 5) throw malformed(field, 'must be a map');
   const result = emptySlots();
-  for (const [slot, names] of value) {
-    const type = TYPE_BY_SLOT.get(slot);
-    if (type === undefined) continue; // an unknown slot from a newer issuer grants nothing here
-    if (!(names instanceof Map)) throw malformed(`${field}.${slot}`, 'must be a map');
+  const slotCount = reader.readMapHeader();
+  let seen = 0;
+  let seenOther: Set<string> | undefined;
+  for (let index = 0; index < slotCount; index++) {
+    const keyStart = reader.position;
+    const slot = SLOT_BY_CODE.get(reader.readKeyCode());
+    if (slot === undefined) {
+      reader.position = keyStart;
+      const key = reader.readKey();
+      if ((seenOther ??= new Set()).has(key)) reader.fail('has a duplicate map key');
+      seenOther.add(key);
+      reader.readValue(3); // an unknown slot from a newer issuer grants nothing here
+      continue;
+    }
+    const [type, bit, slotName] = slot;
+    if ((seen & bit) !== 0) reader.fail('has a duplicate map key');
+    seen |= bit;
+    if (reader.peekMajor() !== 5) throw malformed(`${field}.${slotName}`, 'must be a map');
     const target = result[type];
-    for (const [name, mask] of names) {
-      if (typeof mask !== 'number' || !Number.isInteger(mask) || mask < 0 || mask > 0xffff_ffff) {
-        throw malformed(`${field}.${slot}`, 'permission must be an unsigned integer');
-      }
+    const count = reader.readMapHeader();
+    for (let entry = 0; entry < count; entry++) {
+      const name = reader.readKey();
+      if (hasEntry(target, name)) reader.fail('has a duplicate map key');
+      if (reader.peekMajor() !== 0) throw malformed(`${field}.${slotName}`, 'permission must be an unsigned integer');
+      const mask = reader.readUint();
+      if (mask > 0xffff_ffff) throw malformed(`${field}.${slotName}`, 'permission must be an unsigned integer');
       setEntry(target, name, mask);
     }
   }

@@ -1,39 +1,44 @@
 /**
- * The token writer: cbor-x configured to write tokens exactly as PubNub's server does (see `token-codec` for the
- * layout and what the signature covers). Kept apart from the reader so decode-only bundles (the browser client)
- * do not ship an encoder.
+ * The token writer (see `token-codec` for the layout and what the signature covers). Kept apart from the reader so
+ * decode-only bundles (the browser client) do not ship it.
+ *
+ * Output is byte-identical to cbor-x with the settings in TOOLCHAIN.md, and to PubNub's own tokens (both checked by
+ * tests); it is written by a small specialised writer because this is the minting hot path.
  *
  * @module
  */
-import { Encoder } from 'cbor-x';
 import { base64UrlEncode } from './base64url.js';
 import { LimitExceededError, TokenMalformedError } from './errors.js';
 import type { TokenGrant } from './grant-request.js';
+import { CborWriter } from './internal/cbor-writer.js';
 import { LIMITS } from './limits.js';
 import type { PermissionSlots } from './slots.js';
 import { SIGNATURE_LENGTH, SLOT_KEYS, TOKEN_VERSION } from './token-codec.js';
 
-const ascii = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+/** A key as a CBOR byte string: header 0x40 + length, then the ASCII bytes. */
+const byteKey = (text: string) => Uint8Array.from([0x40 + text.length, ...Array.from(text, (char) => char.charCodeAt(0))]);
 const KEY = {
-  v: ascii('v'), t: ascii('t'), ttl: ascii('ttl'), res: ascii('res'), pat: ascii('pat'), meta: ascii('meta'),
-  uuid: ascii('uuid'), slots: SLOT_KEYS.map(([type, slot]) => [type, ascii(slot)] as const),
+  v: byteKey('v'), t: byteKey('t'), ttl: byteKey('ttl'), res: byteKey('res'), pat: byteKey('pat'), meta: byteKey('meta'),
+  uuid: byteKey('uuid'), slots: SLOT_KEYS.map(([type, slot]) => [type, byteKey(slot)] as const),
 };
 /** `"sig"` as a byte-string key (0x43 's' 'i' 'g') followed by the header of a 32-byte byte string (0x58 0x20). */
 const SIG_SUFFIX = Uint8Array.of(0x43, 0x73, 0x69, 0x67, 0x58, SIGNATURE_LENGTH);
 
-// Settings that give plain, portable CBOR, byte-identical in Node, workerd and browsers: no records (cbor-x only),
-// shortest map headers, untagged byte strings, and no tag 259 on Map values (the SDK's decoder does not expect it).
-const encoder = new Encoder({
-  useRecords: false,
-  variableMapSize: true,
-  tagUint8Array: false,
-  useTag259ForMaps: false,
-} as ConstructorParameters<typeof Encoder>[0]);
+// Encoding is synchronous and never re-entered, so one writer (and its buffer) serves every mint.
+const WRITER = new CborWriter();
 
-function slotMap(slots: PermissionSlots): Map<Uint8Array, Record<string, number>> {
-  const map = new Map<Uint8Array, Record<string, number>>();
-  for (const [type, key] of KEY.slots) map.set(key, slots[type]);
-  return map;
+function writeSlots(writer: CborWriter, slots: PermissionSlots): void {
+  writer.head(5, KEY.slots.length);
+  for (const [type, key] of KEY.slots) {
+    writer.raw(key);
+    const names = slots[type];
+    const keys = Object.keys(names);
+    writer.head(5, keys.length);
+    for (const name of keys) {
+      writer.text(name);
+      writer.head(0, names[name]!);
+    }
+  }
 }
 
 /**
@@ -44,6 +49,7 @@ function slotMap(slots: PermissionSlots): Map<Uint8Array, Record<string, number>
  * @param grant - A validated grant.
  * @param timestamp - Issue time, Unix seconds.
  * @returns The CBOR bytes to sign.
+ * @throws {@link TokenMalformedError} `ERR_TOKEN_MALFORMED` for a negative or fractional timestamp.
  * @example
  * ```ts
  * const message = encodeUnsignedToken(grant, Math.floor(Date.now() / 1000));
@@ -54,21 +60,31 @@ export function encodeUnsignedToken(grant: TokenGrant, timestamp: number): Uint8
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new TokenMalformedError('timestamp must be a non-negative integer', { field: 'timestamp' });
   }
-  const map = new Map<Uint8Array, unknown>([
-    [KEY.v, TOKEN_VERSION],
-    [KEY.t, timestamp],
-    [KEY.ttl, grant.ttl],
-    [KEY.res, slotMap(grant.resources)],
-    [KEY.pat, slotMap(grant.patterns)],
-    [KEY.meta, grant.meta],
-  ]);
-  if (grant.authorizedUuid !== undefined) map.set(KEY.uuid, grant.authorizedUuid);
-  const bytes = encoder.encode(map) as Uint8Array;
-  // The map header must be one byte (< 24 entries) for the signed-bytes rule; we write at most 7 entries.
-  if ((bytes[0]! & 0xe0) !== 0xa0 || (bytes[0]! & 0x1f) >= 23) {
-    throw new TokenMalformedError('unexpected CBOR map header', { field: 'token' });
+  const writer = WRITER.reset();
+  // The map header is one byte (at most 7 entries here), which the signed-bytes rule relies on.
+  writer.head(5, grant.authorizedUuid === undefined ? 6 : 7);
+  writer.raw(KEY.v);
+  writer.head(0, TOKEN_VERSION);
+  writer.raw(KEY.t);
+  writer.head(0, timestamp);
+  writer.raw(KEY.ttl);
+  writer.head(0, grant.ttl);
+  writer.raw(KEY.res);
+  writeSlots(writer, grant.resources);
+  writer.raw(KEY.pat);
+  writeSlots(writer, grant.patterns);
+  writer.raw(KEY.meta);
+  const meta = Object.keys(grant.meta);
+  writer.head(5, meta.length);
+  for (const key of meta) {
+    writer.text(key);
+    writer.scalar(grant.meta[key]!);
   }
-  return bytes;
+  if (grant.authorizedUuid !== undefined) {
+    writer.raw(KEY.uuid);
+    writer.text(grant.authorizedUuid);
+  }
+  return writer.bytes();
 }
 
 /**
@@ -100,4 +116,3 @@ export function assembleToken(unsigned: Uint8Array, signature: Uint8Array): stri
   }
   return token;
 }
-

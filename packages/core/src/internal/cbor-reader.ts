@@ -20,6 +20,13 @@ export type CborMap = Map<string, CborValue>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** The number {@link CborReader.readKeyCode} returns for an ASCII key of at most 4 characters. */
+export function keyCode(key: string): number {
+  let code = 0;
+  for (let index = 0; index < key.length; index++) code = code * 256 + key.charCodeAt(index);
+  return key.length * 0x1_0000_0000 + code;
+}
+
 export class CborReader {
   position = 0;
   private readonly view: DataView;
@@ -41,14 +48,19 @@ export class CborReader {
     return this.bytes.length - this.position;
   }
 
-  /** Reads an initial byte and its argument; returns [major type, argument]. */
-  private head(): [number, number] {
+  /** Major type and argument of the last head read; fields, not a returned tuple, to keep the hot path allocation-free. */
+  private major = 0;
+  private argument = 0;
+
+  /** Reads an initial byte and its argument into {@link major} and {@link argument}; returns the argument. */
+  private head(): number {
     if (this.position >= this.bytes.length) this.fail('is truncated');
     if (++this.items > this.maxItems) this.fail('has too many items');
     const initial = this.bytes[this.position++]!;
     const major = initial >> 5;
     const info = initial & 31;
-    if (info < 24) return [major, info];
+    this.major = major;
+    if (info < 24) return (this.argument = info);
     let argument: number;
     switch (info) {
       case 24:
@@ -80,26 +92,71 @@ export class CborReader {
         // 28..30 are reserved; 31 is an indefinite length (or "break"), which tokens never use.
         this.fail(info === 31 ? 'uses an indefinite length' : 'uses a reserved encoding');
     }
-    return [major, argument];
+    return (this.argument = argument);
   }
 
   private need(count: number): void {
     if (count > this.bytes.length - this.position) this.fail('is truncated');
   }
 
+  /** Major type of the next item, or -1 at the end of input. */
+  peekMajor(): number {
+    return this.position < this.bytes.length ? this.bytes[this.position]! >> 5 : -1;
+  }
+
+  /** Reads an unsigned integer; the caller has checked {@link peekMajor} is 0. */
+  readUint(): number {
+    return this.head();
+  }
+
+  /** Reads a text string; the caller has checked {@link peekMajor} is 3. */
+  readText(): string {
+    return this.text(this.head());
+  }
+
+  /** Reads a byte string (copied); the caller has checked {@link peekMajor} is 2. */
+  readBytes(): Uint8Array {
+    return this.bytesOf(this.head());
+  }
+
+  private bytesOf(length: number): Uint8Array {
+    this.need(length);
+    // Copy into a plain Uint8Array (a Buffer input's slice would alias it and keep Buffer's type).
+    const value = new Uint8Array(this.bytes.subarray(this.position, this.position + length));
+    this.position += length;
+    return value;
+  }
+
   /** Reads a map header and returns its entry count, bounded by the bytes left (each entry takes at least 2). */
   readMapHeader(): number {
-    const [major, count] = this.head();
-    if (major !== 5) this.fail('is not a map');
+    const count = this.head();
+    if (this.major !== 5) this.fail('is not a map');
     if (count * 2 > this.remaining) this.fail('declares more map entries than bytes');
     return count;
+  }
+
+  /**
+   * Reads a short map key as a number (see {@link keyCode}) without allocating a string, or returns -1 and leaves the
+   * position unchanged when the key is longer than 4 bytes, so the caller can fall back to {@link readKey}.
+   */
+  readKeyCode(): number {
+    const start = this.position;
+    const length = this.head();
+    if ((this.major !== 2 && this.major !== 3) || length > 4 || length > this.remaining) {
+      this.position = start;
+      this.items--;
+      return -1;
+    }
+    let code = 0;
+    for (let index = 0; index < length; index++) code = code * 256 + this.bytes[this.position++]!;
+    return length * 0x1_0000_0000 + code;
   }
 
   /** Reads a map key: a text or byte string, decoded as UTF-8. */
   readKey(): string {
     const start = this.position;
-    const [major, length] = this.head();
-    if (major !== 2 && major !== 3) {
+    const length = this.head();
+    if (this.major !== 2 && this.major !== 3) {
       this.position = start;
       this.fail('has a map key that is not a string');
     }
@@ -136,19 +193,14 @@ export class CborReader {
   readValue(depth: number): CborValue {
     if (depth > this.maxDepth) this.fail('is nested too deeply');
     const start = this.position;
-    const [major, argument] = this.head();
-    switch (major) {
+    const argument = this.head();
+    switch (this.major) {
       case 0:
         return argument;
       case 1:
         return -1 - argument;
-      case 2: {
-        this.need(argument);
-        // Copy into a plain Uint8Array (a Buffer input's slice would alias it and keep Buffer's type).
-        const value = new Uint8Array(this.bytes.subarray(this.position, this.position + argument));
-        this.position += argument;
-        return value;
-      }
+      case 2:
+        return this.bytesOf(argument);
       case 3:
         return this.text(argument);
       case 4: {

@@ -14,5 +14,5 @@ export function setEntry<T>(record: Record<string, T>, key: string, value: T): v
 
 /** Own enumerable keys with a value; `Object.keys` never walks the prototype. */
 export function hasEntry(record: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(record, key);
+  return Object.hasOwn(record, key);
 }

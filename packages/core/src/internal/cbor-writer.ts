@@ -1,0 +1,98 @@
+/**
+ * A minimal CBOR writer for the token shape: maps with byte-string keys, text names, unsigned masks, and scalar
+ * meta values. It writes exactly what cbor-x writes with the settings in TOOLCHAIN.md (`useRecords: false`,
+ * `variableMapSize: true`, `tagUint8Array: false`, `useTag259ForMaps: false`), which a property test checks byte for
+ * byte; it exists because cbor-x's Map-with-byte-keys path costs several times an HMAC, and minting must not.
+ *
+ * @internal
+ */
+const utf8 = new TextEncoder();
+
+export class CborWriter {
+  private buffer = new Uint8Array(512);
+  private view = new DataView(this.buffer.buffer);
+  length = 0;
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + extra));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  /** Writes a major type with its argument in the shortest form. */
+  head(major: number, argument: number): void {
+    this.reserve(9);
+    const type = major << 5;
+    if (argument < 24) {
+      this.buffer[this.length++] = type | argument;
+    } else if (argument < 0x100) {
+      this.buffer[this.length++] = type | 24;
+      this.buffer[this.length++] = argument;
+    } else if (argument < 0x1_0000) {
+      this.buffer[this.length++] = type | 25;
+      this.view.setUint16(this.length, argument);
+      this.length += 2;
+    } else if (argument < 0x1_0000_0000) {
+      this.buffer[this.length++] = type | 26;
+      this.view.setUint32(this.length, argument);
+      this.length += 4;
+    } else {
+      this.buffer[this.length++] = type | 27;
+      this.view.setUint32(this.length, Math.floor(argument / 0x1_0000_0000));
+      this.view.setUint32(this.length + 4, argument >>> 0);
+      this.length += 8;
+    }
+  }
+
+  /** Pre-encoded bytes (constant keys). */
+  raw(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  text(value: string): void {
+    // ASCII fast path: one byte per code unit, no TextEncoder call.
+    const length = value.length;
+    let ascii = length < 256;
+    for (let index = 0; ascii && index < length; index++) if (value.charCodeAt(index) > 0x7f) ascii = false;
+    if (ascii) {
+      this.head(3, length);
+      this.reserve(length);
+      for (let index = 0; index < length; index++) this.buffer[this.length++] = value.charCodeAt(index);
+      return;
+    }
+    const bytes = utf8.encode(value);
+    this.head(3, bytes.length);
+    this.raw(bytes);
+  }
+
+  /** A meta scalar, encoded as cbor-x encodes it: integers in -2^32..2^32-1 as integers, other numbers as float64. */
+  scalar(value: string | number | boolean): void {
+    if (typeof value === 'string') return this.text(value);
+    if (typeof value === 'boolean') {
+      this.reserve(1);
+      this.buffer[this.length++] = value ? 0xf5 : 0xf4;
+      return;
+    }
+    if (value >>> 0 === value) return this.head(0, value);
+    if (Number.isInteger(value) && value < 0 && value >= -0x1_0000_0000) return this.head(1, -1 - value);
+    this.reserve(9);
+    this.buffer[this.length++] = 0xfb;
+    this.view.setFloat64(this.length, value);
+    this.length += 8;
+  }
+
+  /** A copy of what was written. */
+  bytes(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+
+  /** Empties the writer for reuse, keeping its buffer. */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+}
