@@ -38,7 +38,7 @@ const MARKER = Symbol.for('grantkit.error');
 export interface GrantkitErrorOptions {
   /** Dotted path of the input field that failed, e.g. `ttl` or `resources.channels.room-1`. */
   field?: string;
-  /** The underlying error (from cbor-x, re2js, a store client...). */
+  /** The underlying error (from re2js, a store client, a JSON parser...). */
   cause?: unknown;
 }
 

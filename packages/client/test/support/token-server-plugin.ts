@@ -60,7 +60,7 @@ export function tokenServerPlugin(): Plugin {
           const token = mintToken(
             {
               ttl: Number(url.searchParams.get('ttl') ?? 10),
-              authorizedUuid: 'alice',
+              authorized_uuid: 'alice',
               resources: { channels: { 'room-1': { read: true, write: true } } },
               patterns: { channels: { '^public-.*$': { read: true } } },
             },

@@ -1,7 +1,7 @@
 /**
  * A strict, bounded CBOR (RFC 8949) reader for untrusted tokens.
  *
- * cbor-x writes our tokens, but it is not the front door for hostile input: its limits are module-global, its errors
+ * cbor-x is the reference we test against, but it is not a front door for hostile input: its limits are module-global, its errors
  * carry no codes, it allocates from declared lengths before checking them (a 9-byte array header declaring 2^64-1
  * items aborts the process in the SDK's decoder), and it keeps duplicate keys. This reader accepts exactly the subset
  * a token needs and bounds every allocation by the bytes actually remaining, so the work is linear in the input:

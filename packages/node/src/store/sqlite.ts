@@ -11,7 +11,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { RequestInvalidError, StoreUnavailableError, type Clock, type RevocationStore } from '@grantkit/core';
 
 /**
@@ -81,7 +82,9 @@ export class SqliteRevocationStore implements RevocationStore {
       this.path = join(directory, SQLITE_FILE_NAME);
     }
     try {
-      this.#database = new Database(this.path, { timeout: options.busyTimeoutMs ?? 5_000 });
+      // Loaded on first use, so a failed native build only affects SQLite users, not every import of the package.
+      const open = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+      this.#database = new open(this.path, { timeout: options.busyTimeoutMs ?? 5_000 });
       this.#database.pragma('journal_mode = WAL');
       this.#database.pragma('synchronous = FULL');
       this.#database.exec(`CREATE TABLE IF NOT EXISTS revocations (
