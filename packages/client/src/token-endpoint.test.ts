@@ -10,7 +10,7 @@ function source(respond: () => Response | Promise<Response>) {
 }
 
 async function failure(respond: () => Response | Promise<Response>): Promise<TokenRefreshError> {
-  const error = await source(respond).fetchToken({ signal: new AbortController().signal }).then(
+  const error = await Promise.resolve(source(respond).fetchToken({ signal: new AbortController().signal })).then(
     () => undefined,
     (caught: unknown) => caught,
   );
