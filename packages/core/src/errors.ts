@@ -34,7 +34,16 @@ export type GrantkitErrorCode =
 
 const MARKER = Symbol.for('grantkit.error');
 
-/** Options shared by every grantkit error constructor. */
+/**
+ * Options shared by every grantkit error constructor.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * new TokenMalformedError('token field t is missing', { field: 'token.t' });
+ * ```
+ */
 export interface GrantkitErrorOptions {
   /** Dotted path of the input field that failed, e.g. `ttl` or `resources.channels.room-1`. */
   field?: string;

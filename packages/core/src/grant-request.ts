@@ -84,10 +84,28 @@ export interface GrantTokenOptions {
   users?: readonly UserGrant[];
 }
 
-/** Permission booleans per name, as the JS SDK's `grantToken` takes them. */
+/**
+ * Permission booleans per name, as the JS SDK's `grantToken` takes them.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const flags: PermissionFlagsInput = { read: true, write: true };
+ * ```
+ */
 export type PermissionFlagsInput = Partial<Record<Permission, boolean>>;
 
-/** The JS SDK's `resources` / `patterns` argument. */
+/**
+ * The JS SDK's `resources` / `patterns` argument.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const resources: PubNubPermissionsInput = { channels: { 'room-1': { read: true } } };
+ * ```
+ */
 export interface PubNubPermissionsInput {
   channels?: Record<string, PermissionFlagsInput>;
   groups?: Record<string, PermissionFlagsInput>;

@@ -84,7 +84,16 @@ export const ALLOWED_PERMISSIONS: Readonly<Record<ResourceType, readonly Permiss
   users: Object.freeze(['get', 'update', 'delete'] as const),
 });
 
-/** Bitmask of everything each type may carry, derived from {@link ALLOWED_PERMISSIONS}. */
+/**
+ * Bitmask of everything each type may carry, derived from {@link ALLOWED_PERMISSIONS}.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * (mask & ~ALLOWED_MASKS.groups) === 0; // only read/manage
+ * ```
+ */
 export const ALLOWED_MASKS: Readonly<Record<ResourceType, number>> = Object.freeze({
   channels: maskOf(ALLOWED_PERMISSIONS.channels),
   groups: maskOf(ALLOWED_PERMISSIONS.groups),

@@ -12,7 +12,16 @@ import {
   DELETE, GET, JOIN, MANAGE, READ, UPDATE, WRITE, type ResourceType,
 } from './permissions.js';
 
-/** Whether an entry grants one exact name or a RegEx pattern. */
+/**
+ * Whether an entry grants one exact name or a RegEx pattern.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * Channel.pattern('^a$').match; // 'pattern'
+ * ```
+ */
 export type GrantMatch = 'resource' | 'pattern';
 
 /**
@@ -159,7 +168,16 @@ export class UserGrant extends GrantEntry<'users'> {
   delete(): this { return this.with(DELETE); }
 }
 
-/** Factory shape shared by `Channel`, `Group`, `UUID`, `Space` and `User`. */
+/**
+ * Factory shape shared by `Channel`, `Group`, `UUID`, `Space` and `User`.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const factory: GrantFactory<ChannelGrant> = Channel;
+ * ```
+ */
 export interface GrantFactory<G> {
   /** Grants one exact name. */
   id(name: string): G;

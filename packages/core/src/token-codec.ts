@@ -25,7 +25,16 @@ import { hasEntry, setEntry } from './internal/records.js';
 import { LIMITS } from './limits.js';
 import type { ResourceType } from './permissions.js';
 
-/** Token format version written by PubNub's server and by grantkit. */
+/**
+ * Token format version written by PubNub's server and by grantkit.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * decodeToken(token).version === TOKEN_VERSION;
+ * ```
+ */
 export const TOKEN_VERSION = 2;
 /** Bytes in a token signature (HMAC-SHA256). */
 export const SIGNATURE_LENGTH = 32;

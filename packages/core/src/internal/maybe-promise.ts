@@ -3,6 +3,16 @@
  *
  * @internal
  */
+/**
+ * A value, or a Promise of it: ports may be synchronous (Node) or asynchronous (WebCrypto).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const sign: (data: Uint8Array) => MaybePromise<Uint8Array> = (data) => createHmac('sha256', secret).update(data).digest();
+ * ```
+ */
 export type MaybePromise<T> = T | Promise<T>;
 
 export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
