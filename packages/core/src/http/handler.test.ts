@@ -154,6 +154,14 @@ describe('revoke and authorize', () => {
     expect(await json(await check('auth=garbage&channel=a&permission=read'))).toMatchObject({ status: 403, body: { reason: 'malformed' } });
   });
 
+  it('answers 500 (not a client error) when the keyset lookup itself fails, and 400 to a JSON array body', async () => {
+    const broken = createGrantHandler({ keysets: () => { throw new TypeError('bad config'); }, clock: () => NOW });
+    const response = await broken(signed('POST', '/v3/pam/sub-c-test/grant', grantBody));
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(await response.json())).not.toContain('bad config');
+    expect((await check('', { method: 'POST', body: '[]' })).status).toBe(400);
+  });
+
   it('serves health, 404 and 405 as JSON', async () => {
     expect((await handler(new Request('http://localhost/health'))).status).toBe(200);
     expect((await handler(new Request('http://localhost/nope'))).status).toBe(404);

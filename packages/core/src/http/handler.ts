@@ -141,7 +141,13 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
   const window = options.requestWindow ?? 60;
 
   async function keysetFor(subscribeKey: string): Promise<Keyset> {
-    const keyset = await lookup(subscribeKey);
+    let keyset: Keyset | undefined;
+    try {
+      keyset = await lookup(subscribeKey);
+    } catch {
+      // A broken keyset configuration is the server's fault, not the client's: never blame the request for it.
+      throw new HttpError(500, 'Internal Server Error', 'The keyset configuration could not be loaded.', 'subscribe-key', 'server', 'keyset-unavailable');
+    }
     if (keyset === undefined) {
       throw new HttpError(400, 'Invalid subscribe key', 'Unknown subscribe key.', 'subscribe-key', 'path', 'ERR_REQUEST_INVALID');
     }
@@ -215,7 +221,9 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       } catch (cause) {
         throw new RequestInvalidError('Request body is not valid JSON', { field: 'body', cause });
       }
-      if (typeof json !== 'object' || json === null) throw new RequestInvalidError('Request body must be a JSON object', { field: 'body' });
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+        throw new RequestInvalidError('Request body must be a JSON object', { field: 'body' });
+      }
       for (const [name, value] of Object.entries(json)) if (typeof value === 'string') parameters.set(name, value);
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
