@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { reporters } from '../../vitest.shared.js';
 import { playwright } from '@vitest/browser-playwright';
 
 // Flags our machines need: no sandbox as root, and no background networking (the network is closed).
@@ -12,6 +13,7 @@ export default defineConfig({
   // The shared wire-format vectors live beside the repository (../shared/spec).
   server: { fs: { allow: [fileURLToPath(new URL('../../..', import.meta.url))] } },
   test: {
+    reporters: reporters('core-chromium'),
     include: ['test/**/*.browser.test.ts'],
     browser: {
       enabled: true,

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { reporters } from '../../vitest.shared.js';
 import { TEST_BINDINGS } from './test/node/bindings.js';
 import { builtEntry } from './test/node/built-entry.js';
 
@@ -21,6 +22,7 @@ export default defineConfig({
   // Tests import '@grantkit/edge' as users do, and get the built package (run `pnpm build` first).
   resolve: { alias: { '@grantkit/edge': builtEntry(fileURLToPath(new URL('.', import.meta.url))) } },
   test: {
+    reporters: reporters('edge-workerd'),
     name: 'workerd',
     include: ['test/*.test.ts'],
   },

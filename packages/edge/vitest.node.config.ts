@@ -3,9 +3,11 @@
  * workerd without compatibility flags, and Node ↔ workerd token parity. Run after the workerd project by `pnpm test`.
  */
 import { defineConfig } from 'vitest/config';
+import { reporters } from '../../vitest.shared.js';
 
 export default defineConfig({
   test: {
+    reporters: reporters('edge-node'),
     name: 'node',
     include: ['test/node/**/*.test.ts'],
     // Each file starts a workerd process: one at a time on small machines.
