@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, type AuthorizationRequest } from './authorize.js';
+import { authorize } from './authorize.js';
+import { createAuthorizer, type AuthorizationRequest } from './create-authorizer.js';
 import { emptySlots } from './slots.js';
 import type { TokenPayload } from './token-codec.js';
 
@@ -80,8 +81,23 @@ describe('authorize', () => {
     expect(authorize(foreign, request({ resource: { channel: 'capture' } })).reason).toBe('no-grant');
   });
 
-  it('does not treat inherited properties as grants', () => {
+  it('does not treat inherited properties as grants, resource kinds or permissions', () => {
     expect(authorize(token(), request({ resource: { channel: 'toString' } })).reason).toBe('no-grant');
     expect(authorize(token(), request({ resource: { channel: '__proto__' } })).reason).toBe('no-grant');
+    expect(authorize(token(), request({ resource: { toString: 'x' } as never })).reason).toBe('no-grant');
+    expect(authorize(token(), request({ permission: 'constructor' as never })).allowed).toBe(false);
+  });
+
+  it('takes its pattern engine as a parameter, compiling each token’s patterns once', () => {
+    const compiled: string[] = [];
+    const check = createAuthorizer((source) => {
+      compiled.push(source);
+      const regex = new RegExp(source);
+      return { source, test: (name) => regex.test(name) };
+    });
+    const payload = token();
+    expect(check(payload, request({ resource: { channel: 'room-9' } })).allowed).toBe(true);
+    expect(check(payload, request({ resource: { channel: 'room-8' } })).allowed).toBe(true);
+    expect(compiled.sort()).toEqual(['^room-[0-9]+$', '^u-.*$', 'lobby'].sort());
   });
 });

@@ -25,7 +25,7 @@ export {
 } from './permissions.js';
 export type { Permission, PermissionFlags, ResourceType } from './permissions.js';
 export {
-  GrantEntry, ChannelGrant, GroupGrant, UuidGrant, SpaceGrant, UserGrant, Channel, Group, UUID, Space, User,
+  GrantEntry, ChannelPermissionsGrant, UuidPermissionsGrant, ChannelGrant, GroupGrant, UuidGrant, SpaceGrant, UserGrant, Channel, Group, UUID, Space, User,
 } from './resources.js';
 export type { GrantMatch, GrantFactory } from './resources.js';
 export { emptySlots, RESOURCE_TYPES } from './slots.js';
@@ -51,9 +51,10 @@ export type { MintTokenOptions } from './mint-token.js';
 export { verifyToken, tokenExpiresAt, tokenId } from './verify-token.js';
 export type { VerifyTokenOptions, VerifiedToken } from './verify-token.js';
 export { authorize } from './authorize.js';
+export { createAuthorizer } from './create-authorizer.js';
 export type {
-  ResourceRef, AuthorizationRequest, AuthorizationDecision, DenyReason, GrantMatchInfo,
-} from './authorize.js';
+  ResourceRef, AuthorizationRequest, AuthorizationDecision, DenyReason, GrantMatchInfo, PatternCompiler, Authorizer,
+} from './create-authorizer.js';
 export {
   percentEncode, canonicalQuery, signatureV2Message, signRequestV2, verifyRequestSignatureV2,
 } from './signature-v2.js';

@@ -55,17 +55,16 @@ export abstract class GrantEntry<T extends ResourceType = ResourceType> {
 }
 
 /**
- * A channel grant: read, write, get, manage, update, join, delete.
+ * The permissions of a channel, shared by {@link ChannelGrant} and its App Context alias {@link SpaceGrant}.
  *
  * Exported from `@grantkit/core`.
  *
  * @example
  * ```ts
- * Channel.id('room-1').read().write();
+ * const entry: ChannelPermissionsGrant<'channels'> = Channel.id('a').read();
  * ```
  */
-export class ChannelGrant extends GrantEntry<'channels'> {
-  readonly type = 'channels' as const;
+export abstract class ChannelPermissionsGrant<T extends 'channels' | 'spaces'> extends GrantEntry<T> {
   /** Subscribe, history, presence... */
   read(): this { return this.with(READ); }
   /** Publish, signals... */
@@ -80,6 +79,39 @@ export class ChannelGrant extends GrantEntry<'channels'> {
   join(): this { return this.with(JOIN); }
   /** Delete messages, metadata. */
   delete(): this { return this.with(DELETE); }
+}
+
+/**
+ * The permissions of a uuid, shared by {@link UuidGrant} and its App Context alias {@link UserGrant}.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const entry: UuidPermissionsGrant<'uuids'> = UUID.id('u').get();
+ * ```
+ */
+export abstract class UuidPermissionsGrant<T extends 'uuids' | 'users'> extends GrantEntry<T> {
+  /** Get the uuid's metadata and memberships. */
+  get(): this { return this.with(GET); }
+  /** Update the uuid's metadata and memberships. */
+  update(): this { return this.with(UPDATE); }
+  /** Delete the uuid's metadata. */
+  delete(): this { return this.with(DELETE); }
+}
+
+/**
+ * A channel grant: read, write, get, manage, update, join, delete.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * Channel.id('room-1').read().write();
+ * ```
+ */
+export class ChannelGrant extends ChannelPermissionsGrant<'channels'> {
+  readonly type = 'channels' as const;
 }
 
 /**
@@ -110,14 +142,8 @@ export class GroupGrant extends GrantEntry<'groups'> {
  * UUID.id('alice').get().update();
  * ```
  */
-export class UuidGrant extends GrantEntry<'uuids'> {
+export class UuidGrant extends UuidPermissionsGrant<'uuids'> {
   readonly type = 'uuids' as const;
-  /** Get the uuid's metadata and memberships. */
-  get(): this { return this.with(GET); }
-  /** Update the uuid's metadata and memberships. */
-  update(): this { return this.with(UPDATE); }
-  /** Delete the uuid's metadata. */
-  delete(): this { return this.with(DELETE); }
 }
 
 /**
@@ -130,22 +156,8 @@ export class UuidGrant extends GrantEntry<'uuids'> {
  * Space.id('space-1').read().join();
  * ```
  */
-export class SpaceGrant extends GrantEntry<'spaces'> {
+export class SpaceGrant extends ChannelPermissionsGrant<'spaces'> {
   readonly type = 'spaces' as const;
-  /** See {@link ChannelGrant.read}. */
-  read(): this { return this.with(READ); }
-  /** See {@link ChannelGrant.write}. */
-  write(): this { return this.with(WRITE); }
-  /** See {@link ChannelGrant.get}. */
-  get(): this { return this.with(GET); }
-  /** See {@link ChannelGrant.manage}. */
-  manage(): this { return this.with(MANAGE); }
-  /** See {@link ChannelGrant.update}. */
-  update(): this { return this.with(UPDATE); }
-  /** See {@link ChannelGrant.join}. */
-  join(): this { return this.with(JOIN); }
-  /** See {@link ChannelGrant.delete}. */
-  delete(): this { return this.with(DELETE); }
 }
 
 /**
@@ -158,14 +170,8 @@ export class SpaceGrant extends GrantEntry<'spaces'> {
  * User.id('alice').get();
  * ```
  */
-export class UserGrant extends GrantEntry<'users'> {
+export class UserGrant extends UuidPermissionsGrant<'users'> {
   readonly type = 'users' as const;
-  /** See {@link UuidGrant.get}. */
-  get(): this { return this.with(GET); }
-  /** See {@link UuidGrant.update}. */
-  update(): this { return this.with(UPDATE); }
-  /** See {@link UuidGrant.delete}. */
-  delete(): this { return this.with(DELETE); }
 }
 
 /**

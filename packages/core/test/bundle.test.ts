@@ -26,6 +26,11 @@ describe('bundles', () => {
     expect(gzipSync(code).length).toBeLessThan(4_500);
   });
 
+  it('createAuthorizer with decodeToken (a client-side hint) ships no RE2', async () => {
+    const code = await bundle('createAuthorizer, decodeToken');
+    expect(code).not.toMatch(/RE2JS|programSize/);
+  });
+
   it('the whole core bundles for a neutral platform, with no Node built-ins', async () => {
     const code = await bundle('mintToken, verifyToken, authorize, createGrantHandler, normalizeGrant');
     expect(code).not.toMatch(/from ?"node:|require\(/);

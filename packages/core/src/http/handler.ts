@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { authorize, type AuthorizationDecision, type ResourceRef } from '../authorize.js';
+import { authorize } from '../authorize.js';
+import type { AuthorizationDecision, ResourceRef } from '../create-authorizer.js';
 import {
   GrantInvalidError, HTTP_STATUS_BY_CODE, isGrantkitError, LimitExceededError, RequestInvalidError,
   StoreUnavailableError, type AnyGrantkitError,
