@@ -87,7 +87,7 @@ export interface GrantkitRequestState {
  * });
  * ```
  */
-export type PermissionGuard = (request: any, response: any, next?: (error?: unknown) => void) => Promise<boolean> | undefined;
+export type PermissionGuard = (request: any, response: any, next?: (error?: any) => void) => Promise<boolean> | undefined;
 
 const RESOURCES = [['channel', 'channel'], ['group', 'group'], ['space', 'space'], ['user', 'user'], ['targetUuid', 'uuid']] as const;
 
@@ -154,7 +154,7 @@ export function requirePermission<R = any>(options: RequirePermissionOptions<R>)
     return true;
   }
 
-  return function guard(request: any, response: any, next?: (error?: unknown) => void): Promise<boolean> | undefined {
+  return function guard(request: any, response: any, next?: (error?: any) => void): Promise<boolean> | undefined {
     const work = check(request, response);
     if (typeof next !== 'function') return work;
     work.then((allowed) => {

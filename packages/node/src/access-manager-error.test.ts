@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { GrantInvalidError, PatternInvalidError, StoreUnavailableError } from '@grantkit/core';
+import { AccessManagerError, fromLocalError, fromResponse } from './access-manager-error.js';
+
+const body = (status: number, message: string, detail = '', location = 'body') => ({
+  status, service: 'Access Manager', error: { message, source: 'grant', details: detail === '' ? [] : [{ message: detail, location, locationType: 'body' }] },
+});
+
+describe('fromResponse', () => {
+  it('maps PubNub error answers to codes, keeping the body as errorData', () => {
+    const cases: Array<[number, unknown, string]> = [
+      [400, body(400, 'Invalid ttl', 'Range should be 1 to 43200 minute(s).', 'ttl'), 'ERR_GRANT_INVALID'],
+      [400, body(400, 'Invalid permissions'), 'ERR_GRANT_INVALID'],
+      [400, body(400, 'This grant contains no permissions'), 'ERR_GRANT_INVALID'],
+      [400, body(400, 'Invalid RegExp'), 'ERR_PATTERN_INVALID'],
+      [400, body(400, 'Invalid timestamp'), 'ERR_REQUEST_INVALID'],
+      [403, body(403, 'Signature does not match'), 'ERR_REQUEST_SIGNATURE_INVALID'],
+      [400, body(400, 'Invalid token', 'Token is expired.'), 'ERR_TOKEN_EXPIRED'],
+      [400, body(400, 'Invalid token', 'Token was not issued for this keyset.'), 'ERR_TOKEN_SIGNATURE_INVALID'],
+      [400, body(400, 'Invalid token', 'Token is malformed.'), 'ERR_TOKEN_MALFORMED'],
+      [403, body(403, 'Feature disabled'), 'ERR_FEATURE_DISABLED'],
+      [413, body(413, 'Request Entity Too Large'), 'ERR_LIMIT_EXCEEDED'],
+      [503, body(503, 'Service Unavailable'), 'ERR_STORE_UNAVAILABLE'],
+      [400, body(400, 'Something new'), 'ERR_REQUEST_INVALID'],
+      [502, '<html>bad gateway</html>', 'ERR_RESPONSE_INVALID'],
+    ];
+    for (const [status, answer, code] of cases) {
+      const error = fromResponse(status, answer, 'PNAccessManagerGrantToken');
+      expect(error.code, JSON.stringify(answer)).toBe(code);
+      expect(error.statusCode).toBe(status);
+      expect(error.status.errorData).toBe(answer);
+    }
+    expect(fromResponse(502, 'x', 'PNAccessManagerGrantToken')).toMatchObject({ message: 'HTTP 502', retryable: false });
+    expect(fromResponse(503, undefined, 'GrantkitAuthorize').status.category).toBe('PNServerErrorCategory');
+  });
+});
+
+describe('fromLocalError', () => {
+  it('builds the body the service would answer with', () => {
+    const ttl = fromLocalError(new GrantInvalidError('Invalid ttl', 'Range should be 1 to 43200 minute(s).', { field: 'ttl' }), 'PNAccessManagerGrantToken') as AccessManagerError;
+    expect(ttl.status.errorData).toEqual(body(400, 'Invalid ttl', 'Range should be 1 to 43200 minute(s).', 'ttl'));
+    const pattern = fromLocalError(new PatternInvalidError('bad', { field: 'patterns.channels.(' }), 'PNAccessManagerGrantToken') as AccessManagerError;
+    expect(pattern).toMatchObject({ code: 'ERR_PATTERN_INVALID', message: 'Invalid RegExp' });
+    expect(pattern.details[0]?.location).toBe('permissions.patterns.channels.(');
+    expect(fromLocalError(new StoreUnavailableError('down'), 'GrantkitAuthorize')).toMatchObject({ statusCode: 503, retryable: true });
+  });
+
+  it('passes non-grantkit errors (bugs) through untouched', () => {
+    const bug = new TypeError('bug');
+    expect(fromLocalError(bug, 'PNAccessManagerGrantToken')).toBe(bug);
+  });
+});

@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadDemoKeyset, resolveServiceConfig } from './config.js';
+
+const cwd = mkdtempSync(join(tmpdir(), 'grantkit-config-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+const ENV_KEYSET = { GRANTKIT_SUBSCRIBE_KEY: 'sub-c-env', GRANTKIT_PUBLISH_KEY: 'pub-c-env', GRANTKIT_SECRET_KEY: 'sec-c-env' };
+
+describe('resolveServiceConfig', () => {
+  it('defaults: port 8080 on 127.0.0.1, SQLite in ./.grantkit-data, and a demo keyset created there', () => {
+    const config = resolveServiceConfig({ env: {}, cwd });
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: join(cwd, '.grantkit-data'), store: 'sqlite', logLevel: 'info', keysetSource: 'demo' });
+    expect(config.keysets).toHaveLength(1);
+    expect(config.keysets[0]).toMatchObject({ subscribeKey: 'sub-c-demo', publishKey: 'pub-c-demo' });
+    expect(config.keysets[0]!.secretKey).toMatch(/^sec-c-demo-[A-Za-z0-9_-]{43}$/);
+    // Stable across restarts, private to the owner.
+    expect(resolveServiceConfig({ env: {}, cwd }).keysets[0]!.secretKey).toBe(config.keysets[0]!.secretKey);
+    expect(statSync(join(cwd, '.grantkit-data', 'demo-keyset.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('takes one keyset from GRANTKIT_* variables, previous secrets comma-separated', () => {
+    const config = resolveServiceConfig({ env: { ...ENV_KEYSET, GRANTKIT_PREVIOUS_SECRET_KEYS: 'old-1, old-2' }, cwd, flags: { 'data-dir': 'env-data' } });
+    expect(config.keysetSource).toBe('env');
+    expect(config.keysets).toEqual([{ subscribeKey: 'sub-c-env', publishKey: 'pub-c-env', secretKey: 'sec-c-env', previousSecretKeys: ['old-1', 'old-2'] }]);
+  });
+
+  it('flags beat variables beat the config file; config file keysets may read secrets from the environment', () => {
+    const path = join(cwd, 'grantkit.json');
+    writeFileSync(path, JSON.stringify({
+      port: 9000, host: '0.0.0.0', store: 'memory', logLevel: 'warn',
+      keysets: [
+        { subscribeKey: 'sub-c-1', publishKey: 'pub-c-1', secretKey: 'sec-c-1' },
+        { subscribeKey: 'sub-c-2', publishKey: 'pub-c-2', secretKeyEnv: 'SECRET_TWO', previousSecretKeysEnv: 'OLD_TWO' },
+      ],
+    }));
+    const config = resolveServiceConfig({
+      flags: { config: 'grantkit.json', port: '7000' },
+      env: { GRANTKIT_HOST: '127.0.0.2', SECRET_TWO: 'sec-c-2', OLD_TWO: 'old' , ...ENV_KEYSET },
+      cwd,
+    });
+    expect(config).toMatchObject({ port: 7000, host: '127.0.0.2', store: 'memory', logLevel: 'warn', keysetSource: 'config+env' });
+    expect(config.keysets.map((keyset) => keyset.subscribeKey)).toEqual(['sub-c-1', 'sub-c-2', 'sub-c-env']);
+    expect(config.keysets[1]).toMatchObject({ secretKey: 'sec-c-2', previousSecretKeys: ['old'] });
+  });
+
+  it('a Redis URL implies the redis store', () => {
+    expect(resolveServiceConfig({ env: { ...ENV_KEYSET, GRANTKIT_REDIS_URL: 'redis://127.0.0.1:1' }, cwd }).store).toBe('redis');
+  });
+
+  it('names the setting in every configuration error', () => {
+    const fail = (sources: Parameters<typeof resolveServiceConfig>[0]) => {
+      try {
+        resolveServiceConfig({ cwd, ...sources });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).field;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(fail({ flags: { port: '80a' }, env: ENV_KEYSET })).toBe('port');
+    expect(fail({ flags: { port: '70000' }, env: ENV_KEYSET })).toBe('port');
+    expect(fail({ flags: { store: 'postgres' }, env: ENV_KEYSET })).toBe('store');
+    expect(fail({ flags: { store: 'redis' }, env: ENV_KEYSET })).toBe('redis-url');
+    expect(fail({ flags: { 'log-level': 'loud' }, env: ENV_KEYSET })).toBe('log-level');
+    expect(fail({ env: { GRANTKIT_SUBSCRIBE_KEY: 'sub-c-only' } })).toBe('GRANTKIT_PUBLISH_KEY');
+    expect(fail({ flags: { config: 'missing.json' }, env: {} })).toBe('config');
+    writeFileSync(join(cwd, 'bad.json'), '{ nope');
+    expect(fail({ flags: { config: 'bad.json' }, env: {} })).toBe('config');
+    writeFileSync(join(cwd, 'dup.json'), JSON.stringify({ keysets: [
+      { subscribeKey: 's', publishKey: 'p', secretKey: 'k' }, { subscribeKey: 's', publishKey: 'p', secretKey: 'k' },
+    ] }));
+    expect(fail({ flags: { config: 'dup.json' }, env: {} })).toBe('keysets[1].subscribeKey');
+    writeFileSync(join(cwd, 'noenv.json'), JSON.stringify({ keysets: [{ subscribeKey: 's', publishKey: 'p', secretKeyEnv: 'NOT_SET' }] }));
+    expect(fail({ flags: { config: 'noenv.json' }, env: {} })).toBe('keysets[0].secretKeyEnv');
+  });
+});
+
+describe('loadDemoKeyset', () => {
+  it('labels the file as a demo keyset', () => {
+    const directory = join(cwd, 'demo');
+    loadDemoKeyset(directory);
+    expect(readFileSync(join(directory, 'demo-keyset.json'), 'utf8')).toContain('DEMO keyset');
+  });
+});

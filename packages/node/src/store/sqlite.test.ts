@@ -1,0 +1,68 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteRevocationStore } from './sqlite.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'grantkit-sqlite-unit-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('SqliteRevocationStore', () => {
+  it('creates the file in the data directory with WAL and synchronous=FULL', async () => {
+    const store = new SqliteRevocationStore({ dataDir: join(directory, 'a') });
+    expect(store.path).toBe(join(directory, 'a', 'revocations.sqlite3'));
+    const { default: Database } = await import('better-sqlite3');
+    const reader = new Database(store.path, { readonly: true });
+    expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+    reader.close();
+    store.close();
+  });
+
+  it('persists revocations across reopen and answers synchronously', () => {
+    const first = new SqliteRevocationStore({ dataDir: join(directory, 'b') });
+    first.revoke('token-a', 4_000_000_000);
+    first.revoke('token-a', 3_000_000_000); // a second revoke never shortens the entry
+    first.close();
+    const second = new SqliteRevocationStore({ dataDir: join(directory, 'b') });
+    const answer = second.isRevoked('token-a');
+    expect(answer).toBe(true);
+    expect(second.isRevoked('token-b')).toBe(false);
+    second.close();
+  });
+
+  it('purges expired entries on open and on demand', () => {
+    let now = 1_000;
+    const store = new SqliteRevocationStore({ path: ':memory:', clock: () => now, purgeIntervalMs: 0 });
+    store.revoke('old', 1_500);
+    store.revoke('new', 5_000);
+    expect(store.size).toBe(2);
+    now = 2_000;
+    expect(store.purgeExpired()).toBe(1);
+    expect(store.isRevoked('old')).toBe(false);
+    expect(store.isRevoked('new')).toBe(true);
+    store.close();
+  });
+
+  it('rejects bad entries, and fails closed (ERR_STORE_UNAVAILABLE) when closed or unopenable', () => {
+    const store = new SqliteRevocationStore({ path: ':memory:' });
+    expect(() => store.revoke('', 10)).toThrow(expect.objectContaining({ code: 'ERR_REQUEST_INVALID' }));
+    expect(() => store.revoke('x', Number.NaN)).toThrow(expect.objectContaining({ code: 'ERR_REQUEST_INVALID' }));
+    store.close();
+    expect(() => store.isRevoked('x')).toThrow(expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }));
+    const locked = join(directory, 'locked');
+    new SqliteRevocationStore({ dataDir: locked }).close();
+    chmodSync(join(locked, 'revocations.sqlite3'), 0o000);
+    chmodSync(locked, 0o500);
+    try {
+      // root ignores file modes; only assert when the OS enforces them.
+      if (process.getuid?.() !== 0) {
+        expect(() => new SqliteRevocationStore({ dataDir: locked })).toThrow(expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }));
+      }
+      expect(() => new SqliteRevocationStore({ path: join(directory, 'missing-dir', 'x', 'db.sqlite3') }))
+        .toThrow(expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }));
+    } finally {
+      chmodSync(locked, 0o700);
+      chmodSync(join(locked, 'revocations.sqlite3'), 0o600);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Type-level tests: the sync fast path stays sync, the builder chain resolves to `{ token }`, named arguments to a
+ * string, and only per-type permissions compile.
+ */
+import { Channel, Group, mintToken, verifyToken, type VerifiedToken } from '@grantkit/core';
+import {
+  AccessManager, importKey, requirePermission, type AccessDecision, type GrantTokenResult, type PermissionGuard,
+  SqliteRevocationStore, RedisRevocationStore, MemoryRevocationStore,
+} from '../src/index.js';
+
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+const assert = <T extends true>(_value?: T) => undefined;
+
+const key = importKey('secret');
+const token = mintToken({ ttl: 1, channels: [Channel.id('a').read()] }, key);
+assert<Equals<typeof token, string>>();
+const verified = verifyToken(token, [key, importKey('previous')]);
+assert<Equals<typeof verified, VerifiedToken>>();
+
+const accessManager = new AccessManager({ subscribeKey: 's', secretKey: 'k', revocations: new MemoryRevocationStore() });
+const built = accessManager.grantToken().ttl(5).channels([Channel.id('a').read()]);
+async function awaited() {
+  const result = await built;
+  assert<Equals<typeof result, GrantTokenResult>>();
+  const named = await accessManager.grantToken({ ttl: 5, channels: [Channel.id('a').read()] });
+  assert<Equals<typeof named, string>>();
+  const decision = await accessManager.authorize(token, { resource: { channel: 'a' }, permission: 'read' });
+  assert<Equals<typeof decision, AccessDecision>>();
+}
+void awaited;
+const sync = accessManager.grantTokenSync({ ttl: 5, resources: { channels: { a: { read: true } } } });
+assert<Equals<typeof sync, string>>();
+assert<Equals<ReturnType<typeof built.sync>, GrantTokenResult>>();
+const decision = accessManager.authorizeSync(token, { resource: { group: 'g' }, permission: 'read' });
+assert<Equals<typeof decision, AccessDecision>>();
+
+// @ts-expect-error groups have no write permission
+Group.id('g').write();
+// @ts-expect-error a group grant is not a channel grant
+accessManager.grantToken().channels([Group.id('g').read()]);
+// @ts-expect-error permissions are checked
+accessManager.requirePermission({ channel: () => 'a', permission: 'fly' });
+
+const guard = requirePermission({ accessManager, permission: 'write', channel: () => 'a' });
+assert<Equals<typeof guard, PermissionGuard>>();
+
+// SQLite lookups are synchronous; Redis may need a round trip.
+assert<Equals<ReturnType<SqliteRevocationStore['isRevoked']>, boolean>>();
+assert<Equals<ReturnType<RedisRevocationStore['isRevoked']>, boolean | Promise<boolean>>>();
