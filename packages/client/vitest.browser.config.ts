@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { reporters } from '../../vitest.shared.js';
 import { playwright } from '@vitest/browser-playwright';
 import { tokenServerPlugin } from './test/support/token-server-plugin.js';
 
@@ -14,6 +15,7 @@ export default defineConfig({
   plugins: [tokenServerPlugin()],
   resolve: { alias: { '@grantkit/client': fileURLToPath(new URL('./dist/index.js', import.meta.url)) } },
   test: {
+    reporters: reporters('client-chromium'),
     include: ['test/**/*.browser.test.ts'],
     browser: {
       enabled: true,
