@@ -398,7 +398,6 @@ export class TokenClient {
     return (this.#options.clock?.() ?? Date.now() / 1000) + this.#offset;
   }
 
-
   /** One shared refresh. Automatic callers give up at once after a permanent failure. */
   #obtain(automatic = false): Promise<string> {
     if (this.#controller.signal.aborted) return Promise.reject(this.#controller.signal.reason);
@@ -436,7 +435,8 @@ export class TokenClient {
       }
       const willRetry = error.retryable && attempt < (retry.attempts ?? 5);
       const retryIn = willRetry ? retryDelay(attempt, retry, this.#random()) : undefined;
-      if (!error.retryable) this.#failure = error;
+      // A refresh overtaken by setToken must not stop the new token's refreshes.
+      if (!error.retryable && generation === this.#generation) this.#failure = error;
       this.#emit('refresh-error', { error, attempt, willRetry, retryIn });
       if (retryIn === undefined) throw error;
       await this.#sleep(retryIn);

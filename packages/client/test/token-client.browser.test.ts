@@ -281,6 +281,21 @@ describe('setToken, events and dispose', () => {
     }
   });
 
+  it('a permanent failure of a refresh overtaken by setToken does not stop the new token\'s refreshes', async () => {
+    const pending = deferred<string>();
+    const fetchToken = vi.fn<FetchToken>()
+      .mockImplementationOnce(() => pending.promise)
+      .mockImplementation(() => mint(T0 + 30, 1));
+    const client = new TokenClient({ fetchToken, random: () => 0 });
+    const stale = client.refresh().catch((error: unknown) => error);
+    client.setToken(await mint(T0, 1));
+    pending.reject(new TokenRefreshError('signed out', { retryable: false }));
+    expect(await stale).toMatchObject({ retryable: false });
+    await advance(30);
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+    client.dispose();
+  });
+
   it('setToken emits token, replaces the schedule, and clears a permanent failure', async () => {
     const client = new TokenClient();
     const tokens = record(client, 'token') as TokenEvent[];
