@@ -44,6 +44,9 @@ describe('checkPermission', () => {
     [{ channel: '__proto__' }, 'read', 'no-grant'],
     [{ nonsense: 'x' } as unknown as ResourceRef, 'read', 'no-grant'],
     [{ channel: 'room-1' }, 'fly' as Permission, 'no-grant'],
+    [{ channel: 'room-1' }, 'toString' as Permission, 'no-grant'],
+    [{ constructor: 'x' } as unknown as ResourceRef, 'read', 'no-grant'],
+    [{ hasOwnProperty: 'room-1' } as unknown as ResourceRef, 'read', 'no-grant'],
   ])('%o %s → %s, exactly as core authorize decides', (resource, permission, reason) => {
     const request = { uuid: 'alice', resource, permission, now: T0 + 10 };
     const hint = checkPermission(payload, resource, permission, { uuid: 'alice', now: T0 + 10 });

@@ -101,8 +101,9 @@ export function checkPermission(
   }
   const kind = Object.keys(resource ?? {})[0] ?? '';
   const name = (resource as Record<string, unknown>)[kind];
-  const bit = PERMISSION_BITS[permission];
-  const types = SLOTS_BY_RESOURCE[kind];
+  // Own properties only: a kind or permission named like an Object.prototype member is unknown, as in core.
+  const bit = Object.hasOwn(PERMISSION_BITS, permission) ? PERMISSION_BITS[permission] : undefined;
+  const types = Object.hasOwn(SLOTS_BY_RESOURCE, kind) ? SLOTS_BY_RESOURCE[kind] : undefined;
   if (types === undefined || typeof name !== 'string' || bit === undefined) {
     return deny('no-grant', 'Unknown resource or permission');
   }
