@@ -73,7 +73,8 @@ export class GrantkitError extends Error {
 
   constructor(code: GrantkitErrorCode, message: string, options: GrantkitErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    // Names are spelled out in every class: bundlers minify class names, and error names appear in logs.
+    this.name = 'GrantkitError';
     this.code = code;
     this.field = options.field;
   }
@@ -92,6 +93,7 @@ export class GrantkitError extends Error {
 export class TokenMalformedError extends GrantkitError {
   static override code = 'ERR_TOKEN_MALFORMED' as const;
   declare readonly code: 'ERR_TOKEN_MALFORMED';
+  override name = 'TokenMalformedError';
   constructor(message: string, options?: GrantkitErrorOptions) {
     super('ERR_TOKEN_MALFORMED', message, options);
   }
@@ -110,6 +112,7 @@ export class TokenMalformedError extends GrantkitError {
 export class TokenSignatureInvalidError extends GrantkitError {
   static override code = 'ERR_TOKEN_SIGNATURE_INVALID' as const;
   declare readonly code: 'ERR_TOKEN_SIGNATURE_INVALID';
+  override name = 'TokenSignatureInvalidError';
   constructor(message = 'Token signature does not match', options?: GrantkitErrorOptions) {
     super('ERR_TOKEN_SIGNATURE_INVALID', message, options);
   }
@@ -128,6 +131,7 @@ export class TokenSignatureInvalidError extends GrantkitError {
 export class TokenExpiredError extends GrantkitError {
   static override code = 'ERR_TOKEN_EXPIRED' as const;
   declare readonly code: 'ERR_TOKEN_EXPIRED';
+  override name = 'TokenExpiredError';
   constructor(message = 'Token is expired.', options?: GrantkitErrorOptions) {
     super('ERR_TOKEN_EXPIRED', message, options);
   }
@@ -146,6 +150,7 @@ export class TokenExpiredError extends GrantkitError {
 export class TokenNotYetValidError extends GrantkitError {
   static override code = 'ERR_TOKEN_NOT_YET_VALID' as const;
   declare readonly code: 'ERR_TOKEN_NOT_YET_VALID';
+  override name = 'TokenNotYetValidError';
   constructor(message = 'Token is not yet valid.', options?: GrantkitErrorOptions) {
     super('ERR_TOKEN_NOT_YET_VALID', message, options);
   }
@@ -164,6 +169,7 @@ export class TokenNotYetValidError extends GrantkitError {
 export class TokenRevokedError extends GrantkitError {
   static override code = 'ERR_TOKEN_REVOKED' as const;
   declare readonly code: 'ERR_TOKEN_REVOKED';
+  override name = 'TokenRevokedError';
   constructor(message = 'Token is revoked', options?: GrantkitErrorOptions) {
     super('ERR_TOKEN_REVOKED', message, options);
   }
@@ -184,6 +190,7 @@ export class TokenRevokedError extends GrantkitError {
 export class GrantInvalidError extends GrantkitError {
   static override code = 'ERR_GRANT_INVALID' as const;
   declare readonly code: 'ERR_GRANT_INVALID';
+  override name = 'GrantInvalidError';
   /** PubNub's short error message for this failure, e.g. `Invalid ttl` or `Invalid permissions`. */
   readonly title: string;
   /** The detail, as PubNub puts it in `error.details[0].message`, e.g. `Range should be 1 to 43200 minute(s).` */
@@ -208,6 +215,7 @@ export class GrantInvalidError extends GrantkitError {
 export class PatternInvalidError extends GrantkitError {
   static override code = 'ERR_PATTERN_INVALID' as const;
   declare readonly code: 'ERR_PATTERN_INVALID';
+  override name = 'PatternInvalidError';
   constructor(message: string, options?: GrantkitErrorOptions) {
     super('ERR_PATTERN_INVALID', message, options);
   }
@@ -226,6 +234,7 @@ export class PatternInvalidError extends GrantkitError {
 export class LimitExceededError extends GrantkitError {
   static override code = 'ERR_LIMIT_EXCEEDED' as const;
   declare readonly code: 'ERR_LIMIT_EXCEEDED';
+  override name = 'LimitExceededError';
   constructor(message: string, options?: GrantkitErrorOptions) {
     super('ERR_LIMIT_EXCEEDED', message, options);
   }
@@ -244,6 +253,7 @@ export class LimitExceededError extends GrantkitError {
 export class RequestSignatureInvalidError extends GrantkitError {
   static override code = 'ERR_REQUEST_SIGNATURE_INVALID' as const;
   declare readonly code: 'ERR_REQUEST_SIGNATURE_INVALID';
+  override name = 'RequestSignatureInvalidError';
   constructor(message = 'Signature does not match', options?: GrantkitErrorOptions) {
     super('ERR_REQUEST_SIGNATURE_INVALID', message, options);
   }
@@ -262,6 +272,7 @@ export class RequestSignatureInvalidError extends GrantkitError {
 export class RequestInvalidError extends GrantkitError {
   static override code = 'ERR_REQUEST_INVALID' as const;
   declare readonly code: 'ERR_REQUEST_INVALID';
+  override name = 'RequestInvalidError';
   constructor(message: string, options?: GrantkitErrorOptions) {
     super('ERR_REQUEST_INVALID', message, options);
   }
@@ -280,6 +291,7 @@ export class RequestInvalidError extends GrantkitError {
 export class KeyInvalidError extends GrantkitError {
   static override code = 'ERR_KEY_INVALID' as const;
   declare readonly code: 'ERR_KEY_INVALID';
+  override name = 'KeyInvalidError';
   constructor(message: string, options?: GrantkitErrorOptions) {
     super('ERR_KEY_INVALID', message, options);
   }
@@ -298,6 +310,7 @@ export class KeyInvalidError extends GrantkitError {
 export class StoreUnavailableError extends GrantkitError {
   static override code = 'ERR_STORE_UNAVAILABLE' as const;
   declare readonly code: 'ERR_STORE_UNAVAILABLE';
+  override name = 'StoreUnavailableError';
   constructor(message: string, options?: GrantkitErrorOptions) {
     super('ERR_STORE_UNAVAILABLE', message, options);
   }
@@ -340,7 +353,7 @@ export type AnyGrantkitError =
  * const status = HTTP_STATUS_BY_CODE[error.code]; // 400 | 403 | 413 | 503
  * ```
  */
-export const HTTP_STATUS_BY_CODE: Readonly<Record<GrantkitErrorCode, 400 | 403 | 413 | 503>> = Object.freeze({
+export const HTTP_STATUS_BY_CODE: Readonly<Record<GrantkitErrorCode, 400 | 403 | 413 | 503>> = /* @__PURE__ */ Object.freeze({
   ERR_TOKEN_MALFORMED: 400,
   ERR_TOKEN_SIGNATURE_INVALID: 403,
   ERR_TOKEN_EXPIRED: 403,

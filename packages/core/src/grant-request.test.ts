@@ -60,6 +60,20 @@ describe('normalizeGrant', () => {
     expect(() => normalizeGrant(input)).toThrow(expect.objectContaining({ code: 'ERR_GRANT_INVALID', field: 'resources' }));
   });
 
+  it('binds the token when the SDK shape is given a camelCase authorizedUuid (never drops it)', () => {
+    expect(normalizeGrant({ ttl: 5, authorizedUuid: 'alice', resources: { channels: { a: { read: true } } } } as GrantInput).authorizedUuid).toBe('alice');
+    expect(() => normalizeGrant({ ttl: 5, authorized_uuid: 'a', authorizedUuid: 'b', resources: { channels: { a: { read: true } } } } as GrantInput))
+      .toThrow(expect.objectContaining({ code: 'ERR_GRANT_INVALID', field: 'authorizedUuid' }));
+  });
+
+  it.each<[string, object, string]>([
+    ['a misspelt option', { ttl: 5, channel: [Channel.id('a').read()], channels: [Channel.id('b').read()] }, 'channel'],
+    ['builders mixed into the SDK shape', { ttl: 5, resources: { channels: { a: { read: true } } }, groups: [Group.id('g').read()] }, 'groups'],
+    ['an unknown SDK option', { ttl: 5, resources: { channels: { a: { read: true } } }, authorizedUUID: 'x' }, 'authorizedUUID'],
+  ])('refuses %s, naming it', (_name, input, field) => {
+    expect(() => normalizeGrant(input as GrantInput)).toThrow(expect.objectContaining({ code: 'ERR_GRANT_INVALID', field }));
+  });
+
   it('merges repeated names instead of dropping one', () => {
     const grant = normalizeGrant({ ttl: 5, channels: [Channel.id('a').read(), Channel.id('a').write()] });
     expect(grant.resources.channels).toEqual({ a: 3 });

@@ -183,16 +183,24 @@ export function normalizeGrant(input: GrantInput): TokenGrant {
   let vsp: boolean;
   let legacy: boolean;
   if ('resources' in input || 'patterns' in input || 'authorized_uuid' in input) {
-    const parameters = input as PubNubGrantTokenParameters;
+    const parameters = input as PubNubGrantTokenParameters & { authorizedUuid?: string };
+    rejectUnknownKeys(parameters, SDK_STYLE_KEYS);
+    // The camelCase spelling is accepted too: silently dropping it would mint an unbound token.
+    if (parameters.authorized_uuid !== undefined && parameters.authorizedUuid !== undefined &&
+      parameters.authorized_uuid !== parameters.authorizedUuid) {
+      throw new GrantInvalidError('Invalid authorized uuid', '`authorized_uuid` and `authorizedUuid` disagree', { field: 'authorizedUuid' });
+    }
+    const legacyUuid = parameters.authorized_uuid ?? parameters.authorizedUuid;
     vsp = hasAny(parameters.resources, ['spaces', 'users']) || hasAny(parameters.patterns, ['spaces', 'users']) ||
       parameters.authorizedUserId !== undefined;
     legacy = hasAny(parameters.resources, ['channels', 'groups', 'uuids']) ||
-      hasAny(parameters.patterns, ['channels', 'groups', 'uuids']) || parameters.authorized_uuid !== undefined;
+      hasAny(parameters.patterns, ['channels', 'groups', 'uuids']) || legacyUuid !== undefined;
     addFlags(resources, parameters.resources, 'resources');
     addFlags(patterns, parameters.patterns, 'patterns');
-    authorizedUuid = parameters.authorizedUserId ?? parameters.authorized_uuid;
+    authorizedUuid = parameters.authorizedUserId ?? legacyUuid;
   } else {
     const options = input as GrantTokenOptions;
+    rejectUnknownKeys(options, OPTION_KEYS);
     vsp = options.spaces !== undefined || options.users !== undefined || options.authorizedUserId !== undefined;
     legacy = options.channels !== undefined || options.groups !== undefined || options.uuids !== undefined ||
       options.authorizedUuid !== undefined;
@@ -221,6 +229,18 @@ export function normalizeGrant(input: GrantInput): TokenGrant {
     patterns,
     meta: input.meta ?? {},
   });
+}
+
+const OPTION_KEYS = new Set(['ttl', 'authorizedUuid', 'authorizedUserId', 'meta', 'channels', 'groups', 'uuids', 'spaces', 'users']);
+const SDK_STYLE_KEYS = new Set(['ttl', 'authorized_uuid', 'authorizedUuid', 'authorizedUserId', 'resources', 'patterns', 'meta']);
+
+/** A misspelt or misplaced option must fail loudly: ignoring it could mint a broader or unbound token. */
+function rejectUnknownKeys(input: object, known: ReadonlySet<string>): void {
+  for (const key of Object.keys(input)) {
+    if (!known.has(key) && (input as Record<string, unknown>)[key] !== undefined) {
+      throw new GrantInvalidError('Invalid grant', `unknown option '${key}'`, { field: key });
+    }
+  }
 }
 
 function hasAny(permissions: PubNubPermissionsInput | undefined, types: readonly string[]): boolean {

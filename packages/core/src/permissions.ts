@@ -43,7 +43,7 @@ export type Permission = 'read' | 'write' | 'manage' | 'delete' | 'get' | 'updat
  * PERMISSION_BITS.write; // 2
  * ```
  */
-export const PERMISSION_BITS: Readonly<Record<Permission, number>> = Object.freeze({
+export const PERMISSION_BITS: Readonly<Record<Permission, number>> = /* @__PURE__ */ Object.freeze({
   read: READ,
   write: WRITE,
   manage: MANAGE,
@@ -76,7 +76,7 @@ export type ResourceType = 'channels' | 'groups' | 'uuids' | 'spaces' | 'users';
  * ALLOWED_PERMISSIONS.groups; // ['read', 'manage']
  * ```
  */
-export const ALLOWED_PERMISSIONS: Readonly<Record<ResourceType, readonly Permission[]>> = Object.freeze({
+export const ALLOWED_PERMISSIONS: Readonly<Record<ResourceType, readonly Permission[]>> = /* @__PURE__ */ Object.freeze({
   channels: Object.freeze(['read', 'write', 'get', 'manage', 'update', 'join', 'delete'] as const),
   groups: Object.freeze(['read', 'manage'] as const),
   uuids: Object.freeze(['get', 'update', 'delete'] as const),
@@ -94,12 +94,12 @@ export const ALLOWED_PERMISSIONS: Readonly<Record<ResourceType, readonly Permiss
  * (mask & ~ALLOWED_MASKS.groups) === 0; // only read/manage
  * ```
  */
-export const ALLOWED_MASKS: Readonly<Record<ResourceType, number>> = Object.freeze({
-  channels: maskOf(ALLOWED_PERMISSIONS.channels),
-  groups: maskOf(ALLOWED_PERMISSIONS.groups),
-  uuids: maskOf(ALLOWED_PERMISSIONS.uuids),
-  spaces: maskOf(ALLOWED_PERMISSIONS.spaces),
-  users: maskOf(ALLOWED_PERMISSIONS.users),
+export const ALLOWED_MASKS: Readonly<Record<ResourceType, number>> = /* @__PURE__ */ Object.freeze({
+  channels: /* @__PURE__ */ maskOf(ALLOWED_PERMISSIONS.channels),
+  groups: /* @__PURE__ */ maskOf(ALLOWED_PERMISSIONS.groups),
+  uuids: /* @__PURE__ */ maskOf(ALLOWED_PERMISSIONS.uuids),
+  spaces: /* @__PURE__ */ maskOf(ALLOWED_PERMISSIONS.spaces),
+  users: /* @__PURE__ */ maskOf(ALLOWED_PERMISSIONS.users),
 });
 
 function maskOf(permissions: readonly Permission[]): number {

@@ -33,7 +33,7 @@ export interface PermissionSlots {
  * for (const type of RESOURCE_TYPES) console.log(type);
  * ```
  */
-export const RESOURCE_TYPES: readonly ResourceType[] = Object.freeze(['channels', 'groups', 'uuids', 'users', 'spaces']);
+export const RESOURCE_TYPES: readonly ResourceType[] = /* @__PURE__ */ Object.freeze(['channels', 'groups', 'uuids', 'users', 'spaces']);
 /**
  * Empty slots, one fresh record per type.
  *
