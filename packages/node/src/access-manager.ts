@@ -136,7 +136,7 @@ export class AccessManager {
 
   /**
    * @param options - Keys, and either a revocation store (local) or an origin (remote).
-   * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` for an empty secret, or a remote origin without `publishKey`.
+   * @throws `KeyInvalidError` `ERR_KEY_INVALID` for an empty secret, or a remote origin without `publishKey`.
    */
   constructor(options: AccessManagerOptions) {
     if (typeof options?.subscribeKey !== 'string' || options.subscribeKey === '') {

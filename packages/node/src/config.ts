@@ -106,7 +106,16 @@ interface ConfigFile {
   keysets?: Array<Partial<KeysetConfig> & { secretKeyEnv?: string; previousSecretKeysEnv?: string }>;
 }
 
-/** The demo keyset's file name inside the data directory. */
+/**
+ * The demo keyset's file name inside the data directory.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const path = join(dataDir, DEMO_KEYSET_FILE); // …/demo-keyset.json
+ * ```
+ */
 export const DEMO_KEYSET_FILE = 'demo-keyset.json';
 const STORES: readonly StoreKind[] = ['sqlite', 'redis', 'memory', 'none'];
 

@@ -28,7 +28,7 @@ export class NodeHmacKey implements SyncHmacKey {
 
   /**
    * @param secret - The secret key: UTF-8 text (PubNub secret keys are text) or raw bytes.
-   * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` when the secret is empty or not text/bytes.
+   * @throws `KeyInvalidError` `ERR_KEY_INVALID` when the secret is empty or not text/bytes.
    */
   constructor(secret: string | Uint8Array) {
     if (typeof secret === 'string') {
@@ -67,7 +67,7 @@ export class NodeHmacKey implements SyncHmacKey {
  *
  * @param secret - UTF-8 text (as PubNub secret keys are) or raw bytes.
  * @returns The key.
- * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` for an empty secret.
+ * @throws `KeyInvalidError` `ERR_KEY_INVALID` for an empty secret.
  * @example
  * ```ts
  * import { verifyToken } from '@grantkit/core';

@@ -58,7 +58,11 @@ export class GrantTokenRequest implements PromiseLike<GrantTokenResult> {
   readonly #runner: GrantRunner;
   readonly #state: State;
 
-  /** @internal Use `accessManager.grantToken()`. */
+  /**
+   * Builders come from `accessManager.grantToken()`.
+   *
+   * @internal
+   */
   constructor(runner: GrantRunner, state: State = {}) {
     this.#runner = runner;
     this.#state = Object.freeze({ ...state });

@@ -25,8 +25,6 @@ export interface Authorizer {
   authorize(token: string, request: AccessRequest): Promise<AccessDecision>;
 }
 
-/** Reads a value from the framework's request object (Express `req`, Fastify `request`, or `IncomingMessage`). */
-type Resolver<R> = (request: R) => string | undefined;
 
 /**
  * Options of {@link requirePermission}. Give exactly one resource resolver.
@@ -45,16 +43,20 @@ export interface RequirePermissionOptions<R = any> {
   accessManager: Authorizer;
   /** The permission the route needs. */
   permission: Permission;
-  channel?: Resolver<R>;
-  group?: Resolver<R>;
-  space?: Resolver<R>;
-  user?: Resolver<R>;
-  /** A uuid (user metadata) resource. */
-  targetUuid?: Resolver<R>;
-  /** The requesting uuid. Default: the `uuid` query parameter. */
-  userId?: Resolver<R>;
-  /** The token. Default: the `auth` query parameter, else `Authorization: Bearer`. */
-  token?: Resolver<R>;
+  /** Reads the channel from the framework's request (Express `req`, Fastify `request`, or `IncomingMessage`). */
+  channel?: (request: R) => string | undefined;
+  /** Reads the channel group. */
+  group?: (request: R) => string | undefined;
+  /** Reads the space (App Context channel). */
+  space?: (request: R) => string | undefined;
+  /** Reads the user (App Context uuid). */
+  user?: (request: R) => string | undefined;
+  /** Reads a uuid (user metadata) resource. */
+  targetUuid?: (request: R) => string | undefined;
+  /** Reads the requesting uuid. Default: the `uuid` query parameter. */
+  userId?: (request: R) => string | undefined;
+  /** Reads the token. Default: the `auth` query parameter, else `Authorization: Bearer`. */
+  token?: (request: R) => string | undefined;
 }
 
 /**

@@ -44,7 +44,7 @@ const BASE = 'http://localhost';
  * @param options - The body cap.
  * @returns The web request. Reading its body past the cap rejects with `ERR_LIMIT_EXCEEDED`; a client abort rejects
  *   with `ERR_REQUEST_INVALID`.
- * @throws {@link RequestInvalidError} `ERR_REQUEST_INVALID` when the target, method or headers cannot form a `Request`.
+ * @throws `RequestInvalidError` `ERR_REQUEST_INVALID` when the target, method or headers cannot form a `Request`.
  * @example
  * ```ts
  * http.createServer(async (incoming, outgoing) => {

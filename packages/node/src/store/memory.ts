@@ -47,8 +47,8 @@ export class MemoryRevocationStore implements RevocationStore {
 
   /**
    * Records a revocation until `expiresAt`.
-   * @throws {@link LimitExceededError} `ERR_LIMIT_EXCEEDED` when full of unexpired entries;
-   *   {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` after `close()`.
+   * @throws `LimitExceededError` `ERR_LIMIT_EXCEEDED` when full of unexpired entries;
+   *   `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` after `close()`.
    */
   revoke(tokenId: string, expiresAt: number): void {
     this.#open();
@@ -63,7 +63,7 @@ export class MemoryRevocationStore implements RevocationStore {
 
   /**
    * Whether `tokenId` is revoked.
-   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` after `close()` (fail closed).
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` after `close()` (fail closed).
    */
   isRevoked(tokenId: string): boolean {
     this.#open();

@@ -137,7 +137,7 @@ export class RedisRevocationStore implements RevocationStore {
    * Resolves once both connections are up and the invalidation channel is subscribed.
    *
    * @param timeoutMs - How long to wait. Default 5000.
-   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when Redis is not reachable in time.
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when Redis is not reachable in time.
    */
   async ready(timeoutMs = 5_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -155,7 +155,7 @@ export class RedisRevocationStore implements RevocationStore {
 
   /**
    * Records a revocation until `expiresAt` and announces it to every node.
-   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when Redis cannot be written.
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when Redis cannot be written.
    */
   async revoke(tokenId: string, expiresAt: number): Promise<void> {
     checkEntry(tokenId, expiresAt);
@@ -178,7 +178,7 @@ export class RedisRevocationStore implements RevocationStore {
 
   /**
    * Whether `tokenId` is revoked: synchronous when the local cache knows, otherwise one `GET`.
-   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` (as a rejection) when Redis cannot answer.
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` (as a rejection) when Redis cannot answer.
    */
   isRevoked(tokenId: string): MaybePromise<boolean> {
     this.#open();

@@ -38,7 +38,16 @@ export interface SqliteRevocationStoreOptions {
   clock?: Clock;
 }
 
-/** The database file name inside a data directory. */
+/**
+ * The database file name inside a data directory.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const path = join(dataDir, SQLITE_FILE_NAME); // …/revocations.sqlite3
+ * ```
+ */
 export const SQLITE_FILE_NAME = 'revocations.sqlite3';
 
 /**
@@ -70,7 +79,7 @@ export class SqliteRevocationStore implements RevocationStore {
 
   /**
    * Opens (and creates) the database.
-   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when the file cannot be opened.
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the file cannot be opened.
    */
   constructor(options: SqliteRevocationStoreOptions = {}) {
     this.#clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
@@ -117,7 +126,7 @@ export class SqliteRevocationStore implements RevocationStore {
 
   /**
    * Records a revocation until `expiresAt`; returns once it is on disk (fsynced).
-   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE`; {@link RequestInvalidError} for a bad id or time.
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE`; `RequestInvalidError` for a bad id or time.
    */
   revoke(tokenId: string, expiresAt: number): void {
     checkEntry(tokenId, expiresAt);
@@ -126,7 +135,7 @@ export class SqliteRevocationStore implements RevocationStore {
 
   /**
    * Whether `tokenId` is revoked. Never answers `false` on failure.
-   * @throws {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when the database cannot be read (fail closed).
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the database cannot be read (fail closed).
    */
   isRevoked(tokenId: string): boolean {
     return this.#run(() => this.#select.get(tokenId) !== undefined);

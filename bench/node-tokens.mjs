@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * Token mint/verify speed on Node, against the two baselines the project set itself:
+ *   - one raw HMAC-SHA256 (node:crypto, cached KeyObject) over the same token bytes: the floor. Goal: within 2x.
+ *   - jose HS256 SignJWT / jwtVerify with equivalent claims: the usual alternative. Goal: at least 5x faster.
+ *
+ * Runs against the built packages (`pnpm --filter @grantkit/node build` first), resolving them and jose through
+ * packages/node, where they are dependencies:  cd packages/node && pnpm bench   (or: node bench/node-tokens.mjs)
+ * Options: --time <ms per case, default 1000>  --only <case name substring>
+ * Every loop is bounded by time and by count.
+ */
+import { createHmac, createSecretKey } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const nodePackage = new URL('../packages/node/package.json', import.meta.url);
+const require = createRequire(nodePackage);
+const load = async (specifier) => import(pathToFileURL(require.resolve(specifier)).href);
+const core = await load('@grantkit/core');
+const node = await import(new URL('../packages/node/dist/index.js', import.meta.url).href).catch(() => {
+  console.error('packages/node/dist is missing: run `pnpm --filter @grantkit/node build` first');
+  process.exit(1);
+});
+const jose = await load('jose');
+
+const { values } = parseArgs({ options: { time: { type: 'string' }, only: { type: 'string' } } });
+const budgetMs = Number(values.time ?? 1000);
+const MAX_ITERATIONS = 5_000_000;
+
+const SECRET = 'sec-c-bench-0123456789abcdef0123456789abcdef';
+const key = node.importKey(SECRET);
+const { Channel, Group, UUID } = core;
+const input = {
+  ttl: 60,
+  authorizedUuid: 'user-42',
+  channels: [Channel.id('room-1').read().write(), Channel.id('room-2').read(), Channel.pattern('^lobby-[0-9]+$').read()],
+  groups: [Group.id('cg-rooms').read()],
+  uuids: [UUID.id('user-42').get().update()],
+  meta: { role: 'member', tier: 2 },
+};
+const grant = core.normalizeGrant(input);
+const timestamp = Math.floor(Date.now() / 1000);
+const token = core.mintToken(grant, key, { timestamp });
+const tokenBytes = core.base64UrlDecode(token);
+
+// The floor: what any HMAC-signed token must cost at least.
+const rawKey = createSecretKey(Buffer.from(SECRET));
+const rawHmac = () => createHmac('sha256', rawKey).update(tokenBytes).digest();
+
+// jose: the same claims as a JWT.
+const joseSecret = new TextEncoder().encode(SECRET);
+const claims = {
+  sub: 'user-42',
+  res: { chan: { 'room-1': 3, 'room-2': 1 }, grp: { 'cg-rooms': 1 }, uuid: { 'user-42': 96 } },
+  pat: { chan: { '^lobby-[0-9]+$': 1 } },
+  meta: { role: 'member', tier: 2 },
+};
+const jwt = await new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(timestamp).setExpirationTime(timestamp + 3600).sign(joseSecret);
+
+async function measure(name, run, isAsync = false) {
+  // Warm up (JIT), then time batches; report the median batch rate.
+  for (let index = 0; index < 2_000; index++) isAsync ? await run() : run();
+  const rates = [];
+  const deadline = performance.now() + budgetMs;
+  let total = 0;
+  while (performance.now() < deadline && total < MAX_ITERATIONS) {
+    const batch = 2_000;
+    const started = performance.now();
+    if (isAsync) for (let index = 0; index < batch; index++) await run();
+    else for (let index = 0; index < batch; index++) run();
+    rates.push(batch / (performance.now() - started));
+    total += batch;
+  }
+  rates.sort((left, right) => left - right);
+  const perMs = rates[Math.floor(rates.length / 2)];
+  return { name, opsPerSecond: perMs * 1000, nsPerOp: 1e6 / perMs, iterations: total };
+}
+
+const cases = [
+  ['raw HMAC-SHA256 over the token bytes', () => rawHmac()],
+  ['grantkit mint (validated grant)', () => core.mintToken(grant, key, { timestamp })],
+  ['grantkit mint (from input: validate + encode + sign)', () => core.mintToken(input, key, { timestamp })],
+  ['grantkit verify', () => core.verifyToken(token, key, { now: timestamp })],
+  ['grantkit verify + authorize', () => core.authorize(core.verifyToken(token, key, { now: timestamp }), { uuid: 'user-42', resource: { channel: 'lobby-7' }, permission: 'read', now: timestamp })],
+  ['jose HS256 SignJWT', () => new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(timestamp).setExpirationTime(timestamp + 3600).sign(joseSecret), true],
+  ['jose HS256 jwtVerify', () => jose.jwtVerify(jwt, joseSecret, { currentDate: new Date(timestamp * 1000) }), true],
+];
+
+const results = new Map();
+for (const [name, run, isAsync] of cases) {
+  if (values.only !== undefined && !name.includes(values.only)) continue;
+  const result = await measure(name, run, isAsync);
+  results.set(name, result);
+}
+
+console.log(`Node ${process.version}, token ${token.length} chars (${tokenBytes.length} bytes), JWT ${jwt.length} chars, ${budgetMs} ms per case\n`);
+console.log('case'.padEnd(56) + 'ops/s'.padStart(12) + 'ns/op'.padStart(10));
+for (const result of results.values()) {
+  console.log(result.name.padEnd(56) + Math.round(result.opsPerSecond).toLocaleString('en-US').padStart(12) + Math.round(result.nsPerOp).toLocaleString('en-US').padStart(10));
+}
+
+const get = (name) => results.get(name);
+const ratio = (slow, fast) => (get(slow) && get(fast) ? get(slow).nsPerOp / get(fast).nsPerOp : undefined);
+const lines = [
+  ['mint (validated) / raw HMAC', ratio('grantkit mint (validated grant)', 'raw HMAC-SHA256 over the token bytes'), 'goal <= 2'],
+  ['mint (from input) / raw HMAC', ratio('grantkit mint (from input: validate + encode + sign)', 'raw HMAC-SHA256 over the token bytes'), ''],
+  ['verify / raw HMAC', ratio('grantkit verify', 'raw HMAC-SHA256 over the token bytes'), 'goal <= 2'],
+  ['jose SignJWT / grantkit mint (validated)', ratio('jose HS256 SignJWT', 'grantkit mint (validated grant)'), 'goal >= 5'],
+  ['jose SignJWT / grantkit mint (from input)', ratio('jose HS256 SignJWT', 'grantkit mint (from input: validate + encode + sign)'), ''],
+  ['jose jwtVerify / grantkit verify', ratio('jose HS256 jwtVerify', 'grantkit verify'), 'goal >= 5'],
+];
+console.log('\nratios (time per operation)');
+for (const [label, value, goal] of lines) {
+  if (value === undefined) continue;
+  console.log(`  ${label.padEnd(44)} ${value.toFixed(2).padStart(7)}x  ${goal}`);
+}
