@@ -9,8 +9,7 @@
 import type { PermissionSlots } from './slots.js';
 import type { CompiledPattern } from './patterns.js';
 import { PERMISSION_BITS, type Permission, type ResourceType } from './permissions.js';
-import type { TokenPayload } from './token-codec.js';
-import { tokenExpiresAt } from './verify-token.js';
+import { tokenExpiresAt, type TokenPayload } from './token-codec.js';
 
 /**
  * The resource a request touches. `space` / `user` are aliases of `channel` / `uuid`: each checks both slots.

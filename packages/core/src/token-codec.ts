@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { base64UrlDecode } from './base64url.js';
+import { base64UrlDecode, base64UrlEncode } from './base64url.js';
 import { LimitExceededError, TokenMalformedError } from './errors.js';
 import { emptySlots, type PermissionSlots } from './slots.js';
 import { CborReader, keyCode, type CborValue } from './internal/cbor-reader.js';
@@ -256,4 +256,36 @@ function malformed(field: string, problem: string): TokenMalformedError {
  */
 export function decodeToken(token: string): TokenPayload {
   return readToken(token).payload;
+}
+
+/**
+ * When a token expires: `timestamp + ttl * 60`, Unix seconds.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param payload - A decoded token.
+ * @returns Expiry, Unix seconds.
+ * @example
+ * ```ts
+ * new Date(tokenExpiresAt(decodeToken(token)) * 1000);
+ * ```
+ */
+export function tokenExpiresAt(payload: Pick<TokenPayload, 'timestamp' | 'ttl'>): number {
+  return payload.timestamp + payload.ttl * 60;
+}
+
+/**
+ * A token's stable identity for revocation lists: unpadded base64url of its 32-byte signature.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param payload - A decoded token.
+ * @returns 43 characters.
+ * @example
+ * ```ts
+ * await store.revoke(tokenId(decodeToken(token)), expiresAt);
+ * ```
+ */
+export function tokenId(payload: Pick<TokenPayload, 'signature'>): string {
+  return base64UrlEncode(payload.signature, false);
 }

@@ -4,13 +4,12 @@
  *
  * @module
  */
-import { base64UrlEncode } from './base64url.js';
 import {
   TokenExpiredError, TokenMalformedError, TokenNotYetValidError, TokenSignatureInvalidError,
 } from './errors.js';
 import { isPromise, andThen, type MaybePromise } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
-import { readToken, TOKEN_VERSION, type TokenPayload } from './token-codec.js';
+import { readToken, tokenExpiresAt, tokenId, TOKEN_VERSION, type TokenPayload } from './token-codec.js';
 
 /**
  * Options for {@link verifyToken}.
@@ -115,36 +114,4 @@ function checkTime(token: VerifiedToken, options: VerifyTokenOptions): void {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   if (now >= token.expiresAt) throw new TokenExpiredError();
   if (token.timestamp > now + (options.clockSkew ?? 60)) throw new TokenNotYetValidError();
-}
-
-/**
- * When a token expires: `timestamp + ttl * 60`, Unix seconds.
- *
- * Exported from `@grantkit/core`.
- *
- * @param payload - A decoded token.
- * @returns Expiry, Unix seconds.
- * @example
- * ```ts
- * new Date(tokenExpiresAt(decodeToken(token)) * 1000);
- * ```
- */
-export function tokenExpiresAt(payload: Pick<TokenPayload, 'timestamp' | 'ttl'>): number {
-  return payload.timestamp + payload.ttl * 60;
-}
-
-/**
- * A token's stable identity for revocation lists: unpadded base64url of its 32-byte signature.
- *
- * Exported from `@grantkit/core`.
- *
- * @param payload - A decoded token.
- * @returns 43 characters.
- * @example
- * ```ts
- * await store.revoke(tokenId(decodeToken(token)), expiresAt);
- * ```
- */
-export function tokenId(payload: Pick<TokenPayload, 'signature'>): string {
-  return base64UrlEncode(payload.signature, false);
 }

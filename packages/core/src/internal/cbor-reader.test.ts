@@ -31,8 +31,9 @@ const scalar = fc.oneof(
   fc.constant(null),
   fc.uint8Array({ maxLength: 40 }),
 );
+// cbor-x renames a `__proto__` key to `__proto_` when decoding (its pollution guard); ours keeps keys exact.
 const value = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 })),
+  node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string().filter((key) => key !== '__proto__'), tie('node'), { maxKeys: 4 })),
 })).node;
 
 describe('CborReader', () => {
@@ -42,7 +43,7 @@ describe('CborReader', () => {
         const bytes = encoder.encode(input) as Uint8Array;
         expect(read(bytes)).toEqual(normalize(decode(bytes)));
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.FC_RUNS ?? 300) },
     );
   });
 
