@@ -6,9 +6,8 @@
  * @module
  */
 import {
-  decodeToken, PERMISSION_BITS,
-  type AuthorizationDecision, type Permission, type PermissionSlots, type ResourceRef, type ResourceType,
-  type TokenPayload,
+  createAuthorizer, decodeToken,
+  type AuthorizationDecision, type Permission, type ResourceRef, type TokenPayload,
 } from '@grantkit/core';
 import { refuseSecretKey } from './secret-key.js';
 
@@ -29,37 +28,17 @@ export interface CheckPermissionOptions {
   now?: number;
 }
 
-// Channel requests are also granted by space entries and uuid requests by user entries (App Context aliases), as in
-// core's authorize.
-const SLOTS_BY_RESOURCE: Record<string, readonly ResourceType[]> = {
-  channel: ['channels', 'spaces'],
-  space: ['spaces', 'channels'],
-  group: ['groups'],
-  uuid: ['uuids', 'users'],
-  user: ['users', 'uuids'],
-};
-
 /** Longest pattern source compiled; the server caps patterns at the same length. */
 const MAX_PATTERN_LENGTH = 256;
 
-// Compiled patterns per token: keyed by the decoded token's pattern slots, so the cache goes when the token does.
-const compiledByToken = new WeakMap<PermissionSlots, Map<string, RegExp | undefined>>();
-
-function compiled(slots: PermissionSlots, source: string): RegExp | undefined {
-  let cache = compiledByToken.get(slots);
-  if (cache === undefined) compiledByToken.set(slots, (cache = new Map()));
-  if (!cache.has(source)) cache.set(source, compile(source));
-  return cache.get(source);
-}
-
-/** A pattern the browser cannot compile, or a longer one than any issuer grants, grants nothing. */
-function compile(source: string): RegExp | undefined {
-  try {
-    return source.length > MAX_PATTERN_LENGTH ? undefined : new RegExp(source);
-  } catch {
-    return undefined;
-  }
-}
+// Core's decision itself (same checks, order, reasons and messages), with the browser's RegExp as the pattern engine
+// instead of RE2, which would not fit the client's size budget. A pattern the browser cannot compile, or one longer
+// than any issuer grants, grants nothing.
+const authorizeLocally = createAuthorizer((source) => {
+  if (source.length > MAX_PATTERN_LENGTH) throw new RangeError('pattern too long');
+  const regex = new RegExp(source);
+  return { source, test: (name) => regex.test(name) };
+});
 
 /**
  * Checks locally whether a token grants `permission` on `resource`: expiry, issue time, the uuid binding, then exact
@@ -93,39 +72,13 @@ export function checkPermission(
     refuseSecretKey(token, 'token');
     payload = decodeToken(token);
   }
-  const now = options.now ?? Date.now() / 1000;
-  if (now >= payload.timestamp + payload.ttl * 60) return deny('expired', 'Token is expired');
-  if (payload.timestamp > now + 60) return deny('not-yet-valid', 'Token is not yet valid');
-  if (payload.authorizedUuid !== undefined && options.uuid !== undefined && options.uuid !== payload.authorizedUuid) {
-    return deny('uuid-mismatch', 'Token is bound to another uuid');
-  }
-  const kind = Object.keys(resource ?? {})[0] ?? '';
-  const name = (resource as Record<string, unknown>)[kind];
-  // Own properties only: a kind or permission named like an Object.prototype member is unknown, as in core.
-  const bit = Object.hasOwn(PERMISSION_BITS, permission) ? PERMISSION_BITS[permission] : undefined;
-  const types = Object.hasOwn(SLOTS_BY_RESOURCE, kind) ? SLOTS_BY_RESOURCE[kind] : undefined;
-  if (types === undefined || typeof name !== 'string' || bit === undefined) {
-    return deny('no-grant', 'Unknown resource or permission');
-  }
-  // Exact names first, then patterns, as core: the first entry carrying the permission allows; the first entry that
-  // matches without it explains a `permission-missing`.
-  let lacking: AuthorizationDecision['match'];
-  for (const source of ['resources', 'patterns'] as const) {
-    for (const type of types) {
-      for (const [key, mask] of Object.entries(payload[source][type])) {
-        if (source === 'resources' ? key !== name : !compiled(payload.patterns, key)?.test(name)) continue;
-        const match = { source, type, key, mask };
-        if ((mask & bit) !== 0) {
-          return { allowed: true, reason: 'granted', message: `'${permission}' on ${kind} '${name}' granted`, match };
-        }
-        lacking ??= match;
-      }
-    }
-  }
-  if (lacking !== undefined) {
-    return { ...deny('permission-missing', `Token does not grant '${permission}' on ${kind} '${name}'`), match: lacking };
-  }
-  return deny('no-grant', `Token grants nothing on ${kind} '${name}'`);
+  return authorizeLocally(payload, {
+    // Without its own uuid the client cannot check the binding; it assumes it is the holder the token names.
+    uuid: options.uuid ?? payload.authorizedUuid,
+    resource,
+    permission,
+    now: options.now ?? Date.now() / 1000,
+  });
 }
 
 /** A denial with core's reason vocabulary and message wording. @internal */
