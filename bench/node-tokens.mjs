@@ -6,7 +6,7 @@
  *
  * Runs against the built packages (`pnpm --filter @grantkit/node build` first), resolving them and jose through
  * packages/node, where they are dependencies:  cd packages/node && pnpm bench   (or: node bench/node-tokens.mjs)
- * Options: --time <ms per case, default 1000>  --only <case name substring>
+ * Options: --time <ms per case, default 1000; cases run interleaved>  --only <case name substring>
  * Every loop is bounded by time and by count.
  */
 import { createHmac, createSecretKey } from 'node:crypto';
@@ -58,25 +58,6 @@ const claims = {
 };
 const jwt = await new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(timestamp).setExpirationTime(timestamp + 3600).sign(joseSecret);
 
-async function measure(name, run, isAsync = false) {
-  // Warm up (JIT), then time batches; report the median batch rate.
-  for (let index = 0; index < 2_000; index++) isAsync ? await run() : run();
-  const rates = [];
-  const deadline = performance.now() + budgetMs;
-  let total = 0;
-  while (performance.now() < deadline && total < MAX_ITERATIONS) {
-    const batch = 2_000;
-    const started = performance.now();
-    if (isAsync) for (let index = 0; index < batch; index++) await run();
-    else for (let index = 0; index < batch; index++) run();
-    rates.push(batch / (performance.now() - started));
-    total += batch;
-  }
-  rates.sort((left, right) => left - right);
-  const perMs = rates[Math.floor(rates.length / 2)];
-  return { name, opsPerSecond: perMs * 1000, nsPerOp: 1e6 / perMs, iterations: total };
-}
-
 const cases = [
   ['raw HMAC-SHA256 over the token bytes', () => rawHmac()],
   ['grantkit mint (validated grant)', () => core.mintToken(grant, key, { timestamp })],
@@ -87,14 +68,32 @@ const cases = [
   ['jose HS256 jwtVerify', () => jose.jwtVerify(jwt, joseSecret, { currentDate: new Date(timestamp * 1000) }), true],
 ];
 
-const results = new Map();
-for (const [name, run, isAsync] of cases) {
-  if (values.only !== undefined && !name.includes(values.only)) continue;
-  const result = await measure(name, run, isAsync);
-  results.set(name, result);
+// Cases run interleaved, one batch of each per round, so load from other processes on a shared machine hits every
+// case alike; each case reports its median batch rate.
+async function batch(run, isAsync, size) {
+  const started = performance.now();
+  if (isAsync) for (let index = 0; index < size; index++) await run();
+  else for (let index = 0; index < size; index++) run();
+  return size / (performance.now() - started);
 }
 
-console.log(`Node ${process.version}, token ${token.length} chars (${tokenBytes.length} bytes), JWT ${jwt.length} chars, ${budgetMs} ms per case\n`);
+const selected = cases.filter(([name]) => values.only === undefined || name.includes(values.only));
+for (const [, run, isAsync] of selected) await batch(run, isAsync, 2_000); // warm up (JIT)
+const rates = new Map(selected.map(([name]) => [name, []]));
+const deadline = performance.now() + budgetMs * selected.length;
+let rounds = 0;
+while (performance.now() < deadline && rounds * 1_000 < MAX_ITERATIONS) {
+  for (const [name, run, isAsync] of selected) rates.get(name).push(await batch(run, isAsync, isAsync ? 100 : 1_000));
+  rounds++;
+}
+const results = new Map();
+for (const [name, list] of rates) {
+  list.sort((left, right) => left - right);
+  const perMs = list[Math.floor(list.length / 2)];
+  results.set(name, { name, opsPerSecond: perMs * 1000, nsPerOp: 1e6 / perMs });
+}
+
+console.log(`Node ${process.version}, token ${token.length} chars (${tokenBytes.length} bytes), JWT ${jwt.length} chars, median of ${rounds} interleaved rounds\n`);
 console.log('case'.padEnd(56) + 'ops/s'.padStart(12) + 'ns/op'.padStart(10));
 for (const result of results.values()) {
   console.log(result.name.padEnd(56) + Math.round(result.opsPerSecond).toLocaleString('en-US').padStart(12) + Math.round(result.nsPerOp).toLocaleString('en-US').padStart(10));
