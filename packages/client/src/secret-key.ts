@@ -15,7 +15,7 @@ const SECRET_PREFIX = 'sec-c-';
  *
  * @param value - Anything an app passed where a token or option was expected.
  * @param field - Name of the argument or option, used in the message.
- * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` when `value` is a secret key.
+ * @throws `KeyInvalidError` `ERR_KEY_INVALID` when `value` is a secret key.
  * @example
  * ```ts
  * refuseSecretKey(userInput, 'token'); // throws for 'sec-c-…'
@@ -34,7 +34,7 @@ export function refuseSecretKey(value: unknown, field: string): void {
  * Refuses an options object that names a secret key option or carries a secret key in any string option.
  *
  * @param options - Options as the app passed them.
- * @throws {@link KeyInvalidError} `ERR_KEY_INVALID`.
+ * @throws `KeyInvalidError` `ERR_KEY_INVALID`.
  * @internal
  */
 export function refuseSecretOptions(options: object): void {

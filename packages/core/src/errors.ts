@@ -68,7 +68,7 @@ export class GrantkitError extends Error {
   readonly code: GrantkitErrorCode;
   /** Dotted path of the input field that failed, when one did. */
   readonly field: string | undefined;
-  /** Marks grantkit errors across duplicate installs; see {@link isGrantkitError}. */
+  /** Marks grantkit errors across duplicate installs; see `isGrantkitError`. */
   readonly [MARKER] = true;
 
   constructor(code: GrantkitErrorCode, message: string, options: GrantkitErrorOptions = {}) {

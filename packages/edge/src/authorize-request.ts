@@ -80,8 +80,8 @@ export interface RequestAuthorization extends Omit<AuthorizationDecision, 'reaso
  * @param env - Bindings with the keyset (see {@link GrantkitEnv}).
  * @param options - Resource, permission and overrides.
  * @returns The decision and, when verified, the token.
- * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` when the bindings hold no usable keyset, or several and no
- *   `subscribeKey` was given; {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when the revocation store cannot
+ * @throws `KeyInvalidError` `ERR_KEY_INVALID` when the bindings hold no usable keyset, or several and no
+ *   `subscribeKey` was given; `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the revocation store cannot
  *   answer (fail closed: never treat this as allowed).
  * @example
  * ```ts

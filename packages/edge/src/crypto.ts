@@ -20,7 +20,7 @@ const encoder = new TextEncoder();
  *
  * @param secret - The keyset's secret key (UTF-8 text, as PubNub secret keys are) or raw key bytes.
  * @returns The imported key.
- * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` when the secret is empty.
+ * @throws `KeyInvalidError` `ERR_KEY_INVALID` when the secret is empty.
  * @example
  * ```ts
  * import { importHmacKey } from '@grantkit/edge';
@@ -69,7 +69,7 @@ function bytesToHex(bytes: Uint8Array): string {
 }
 
 /**
- * The WebCrypto {@link HmacSha256} port, for code that takes the port rather than a key.
+ * The WebCrypto `HmacSha256` port, for code that takes the port rather than a key.
  *
  * Exported from `@grantkit/edge`.
  *

@@ -15,7 +15,7 @@ import type { GrantkitEnv, KeysetBinding } from './env.js';
  *
  * @param env - The Worker's `env`, or any object with the same variables (`Deno.env.toObject()`, `process.env`).
  * @returns The configured keysets, the single-keyset variables first.
- * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` (field: the binding name) when nothing is configured, a variable
+ * @throws `KeyInvalidError` `ERR_KEY_INVALID` (field: the binding name) when nothing is configured, a variable
  *   is missing or empty, `GRANTKIT_KEYSETS` is not valid JSON of the right shape, or a subscribe key repeats.
  * @example
  * ```ts
@@ -49,14 +49,14 @@ export function readKeysetBindings(env: GrantkitEnv): KeysetBinding[] {
 }
 
 /**
- * Imports keyset bindings as core {@link Keyset}s (current secret first, then previous ones), keyed by subscribe key:
+ * Imports keyset bindings as core `Keyset`s (current secret first, then previous ones), keyed by subscribe key:
  * the shape `createGrantHandler` takes. Keys come from the per-isolate cache after the first call.
  *
  * Exported from `@grantkit/edge`.
  *
  * @param bindings - Keysets, e.g. from {@link readKeysetBindings}.
  * @returns Subscribe key → keyset.
- * @throws {@link KeyInvalidError} `ERR_KEY_INVALID` when a secret is empty.
+ * @throws `KeyInvalidError` `ERR_KEY_INVALID` when a secret is empty.
  * @example
  * ```ts
  * const keysets = await importKeysets(readKeysetBindings(env));
@@ -82,7 +82,7 @@ const keysetsByEnv = new WeakMap<object, Promise<Map<string, Keyset>>>();
  *
  * @param env - The Worker's `env`.
  * @returns Subscribe key → keyset.
- * @throws {@link KeyInvalidError} `ERR_KEY_INVALID`, as {@link readKeysetBindings}.
+ * @throws `KeyInvalidError` `ERR_KEY_INVALID`, as {@link readKeysetBindings}.
  * @example
  * ```ts
  * const keysets = await keysetsFromEnv(env);

@@ -124,14 +124,14 @@ export interface DurableObjectRevocationStoreOptions {
 }
 
 /**
- * A {@link RevocationStore} backed by {@link RevocationDurableObject}: strongly consistent, so a revoked token is
+ * A `RevocationStore` backed by {@link RevocationDurableObject}: strongly consistent, so a revoked token is
  * refused everywhere as soon as `revoke` resolves.
  *
  * Exported from `@grantkit/edge`.
  *
  * @param namespace - The Durable Object namespace bound to {@link RevocationDurableObject}.
  * @param options - Instance name.
- * @returns The store. It rejects with {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when the object cannot
+ * @returns The store. It rejects with `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the object cannot
  *   answer, so authorization fails closed.
  * @example
  * ```ts

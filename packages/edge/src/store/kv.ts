@@ -35,7 +35,7 @@ export interface KvRevocationStoreOptions {
 }
 
 /**
- * A {@link RevocationStore} in Workers KV. Each revocation is one key that KV deletes by itself once the token has
+ * A `RevocationStore` in Workers KV. Each revocation is one key that KV deletes by itself once the token has
  * expired (`expiration` at the token's expiry, at least 60 s ahead as KV requires), so the namespace never needs a
  * purge. Propagation bound: immediate where written, about 60 s everywhere else.
  *
@@ -43,7 +43,7 @@ export interface KvRevocationStoreOptions {
  *
  * @param namespace - A KV namespace binding, e.g. `env.GRANTKIT_REVOCATIONS_KV`.
  * @param options - Key prefix, read cache TTL, clock.
- * @returns The store. It rejects with {@link StoreUnavailableError} `ERR_STORE_UNAVAILABLE` when KV fails, so
+ * @returns The store. It rejects with `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when KV fails, so
  *   authorization fails closed.
  * @example
  * ```ts
