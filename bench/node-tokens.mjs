@@ -24,7 +24,8 @@ const node = await import(new URL('../packages/node/dist/index.js', import.meta.
 });
 const jose = await load('jose');
 
-const { values } = parseArgs({ options: { time: { type: 'string' }, only: { type: 'string' } } });
+// pnpm forwards a literal `--`; drop it.
+const { values } = parseArgs({ args: process.argv.slice(2).filter((argument) => argument !== '--'), options: { time: { type: 'string' }, only: { type: 'string' } } });
 const budgetMs = Number(values.time ?? 1000);
 const MAX_ITERATIONS = 5_000_000;
 
