@@ -66,3 +66,5 @@ export { createGrantHandler } from './http/handler.js';
 export type {
   Keyset, HandlerEvent, GrantHandlerOptions, GrantHandler, AuthorizeEndpointReason,
 } from './http/handler.js';
+export { errorResponseBody } from './http/error-response.js';
+export type { PubNubErrorBody } from './http/error-response.js';

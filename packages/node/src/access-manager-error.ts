@@ -5,9 +5,7 @@
  *
  * @module
  */
-import {
-  HTTP_STATUS_BY_CODE, isGrantkitError, type AnyGrantkitError, type GrantkitErrorCode,
-} from '@grantkit/core';
+import { errorResponseBody, isGrantkitError, type GrantkitErrorCode } from '@grantkit/core';
 import { errorBody, type PubNubErrorBody } from './http/error-body.js';
 
 /**
@@ -125,37 +123,12 @@ export class AccessManagerError extends Error {
  */
 export function fromLocalError(error: unknown, operation: AccessManagerOperation): unknown {
   if (!isGrantkitError(error)) return error;
-  const known = error as AnyGrantkitError;
-  const status = HTTP_STATUS_BY_CODE[known.code];
   const source = operation === 'PNAccessManagerRevokeToken' ? 'revoke' : operation === 'PNAccessManagerGrantToken' ? 'grant' : 'authorize';
-  const field = known.field ?? 'body';
-  let title: string;
-  let detail = known.message;
-  switch (known.code) {
-    case 'ERR_GRANT_INVALID':
-      title = known.title;
-      detail = known.detail;
-      break;
-    case 'ERR_PATTERN_INVALID':
-      title = 'Invalid RegExp';
-      break;
-    case 'ERR_LIMIT_EXCEEDED':
-      title = 'Request Entity Too Large';
-      break;
-    case 'ERR_STORE_UNAVAILABLE':
-      title = 'Service Unavailable';
-      break;
-    default:
-      title = 'Invalid request';
-  }
-  const body = errorBody(status, title, detail, location(field), 'body', source);
-  return new AccessManagerError(title, { code: known.code, statusCode: status, operation, errorData: body, cause: error });
-}
-
-/** PubNub names body locations from the top of the JSON body (`ttl`, `permissions.resources.channels.a`). */
-function location(field: string): string {
-  if (field === 'authorizedUuid') return 'permissions.uuid';
-  return field === 'ttl' || field === 'body' || field.startsWith('permissions') ? field : `permissions.${field}`;
+  // The same mapping the service answers with, so local and remote mode report one error the same way.
+  const body = errorResponseBody(error, source);
+  return new AccessManagerError(body.error.message, {
+    code: error.code, statusCode: body.status, operation, errorData: body, cause: error,
+  });
 }
 
 const CODE_BY_TITLE: Array<[RegExp, AccessManagerErrorCode]> = [

@@ -86,6 +86,9 @@ describe('grant', () => {
     expect((await handler(signed('POST', '/v3/pam/sub-c-test/grant', big))).status).toBe(413);
     expect((await handler(signed('POST', '/v3/pam/sub-c-test/grant', '{nope'))).status).toBe(400);
     expect((await handler(signed('POST', '/v3/pam/sub-c-other/grant', grantBody))).status).toBe(400);
+    // An unknown subscribe key is not reported: clients choose it, and metrics labels must not grow with it.
+    expect(events.at(-1)).toMatchObject({ route: 'grant', status: 400 });
+    expect(events.at(-1)).not.toHaveProperty('subscribeKey');
   });
 
   it('never answers 500 to arbitrary bodies and paths', async () => {

@@ -15,9 +15,9 @@
 import { authorize } from '../authorize.js';
 import type { AuthorizationDecision, ResourceRef } from '../create-authorizer.js';
 import {
-  GrantInvalidError, HTTP_STATUS_BY_CODE, isGrantkitError, LimitExceededError, RequestInvalidError,
-  StoreUnavailableError, type AnyGrantkitError,
+  isGrantkitError, LimitExceededError, RequestInvalidError, StoreUnavailableError,
 } from '../errors.js';
+import { HttpError, toHttpError } from './error-response.js';
 import { grantFromRequestBody } from '../grant-request.js';
 import type { MaybePromise } from '../internal/maybe-promise.js';
 import { LIMITS } from '../limits.js';
@@ -106,20 +106,6 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
 const PERMISSIONS: readonly Permission[] = ['read', 'write', 'manage', 'delete', 'get', 'update', 'join'];
 const RESOURCE_PARAMETERS = [['channel', 'channel'], ['group', 'group'], ['space', 'space'], ['user', 'user'], ['target-uuid', 'uuid']] as const;
 
-/** A PubNub-shaped error ready to send. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail: string,
-    readonly location: string,
-    readonly locationType: string,
-    readonly outcome: string,
-  ) {
-    super(title);
-  }
-}
-
 /**
  * Creates the Access Manager REST handler. Bad input always gets a PubNub-style JSON 400/403/413, never a 500.
  *
@@ -165,8 +151,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     }, { now: clock(), window });
   }
 
-  async function grant(request: Request, url: URL, subscribeKey: string): Promise<Response> {
-    const keyset = await keysetFor(subscribeKey);
+  async function grant(request: Request, url: URL, keyset: Keyset): Promise<Response> {
     const body = await readBody(request, maxBodyBytes);
     await checkSignature(request, url, keyset, body);
     let json: unknown;
@@ -180,8 +165,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     return reply(200, { status: 200, data: { message: 'Success', token }, service: SERVICE });
   }
 
-  async function revoke(request: Request, url: URL, subscribeKey: string, encodedToken: string): Promise<Response> {
-    const keyset = await keysetFor(subscribeKey);
+  async function revoke(request: Request, url: URL, keyset: Keyset, encodedToken: string): Promise<Response> {
     await checkSignature(request, url, keyset, '');
     if (options.revocations === undefined) {
       throw new HttpError(403, 'Feature disabled', 'Token revocation is disabled.', 'subscribe-key', 'path', 'feature-disabled');
@@ -211,8 +195,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     return verified;
   }
 
-  async function authorizeRoute(request: Request, url: URL, subscribeKey: string): Promise<[Response, string]> {
-    const keyset = await keysetFor(subscribeKey);
+  async function authorizeRoute(request: Request, url: URL, keyset: Keyset): Promise<[Response, string]> {
     const parameters = new Map(url.searchParams);
     if (request.method === 'POST') {
       const body = await readBody(request, maxBodyBytes);
@@ -268,6 +251,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
   return async function handle(request: Request): Promise<Response> {
     const started = now();
     let route: HandlerEvent['route'] = 'not-found';
+    // Reported only once it names a configured keyset: clients choose the path, metrics must not grow with it.
     let subscribeKey: string | undefined;
     let outcome = 'success';
     let response: Response;
@@ -276,22 +260,26 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       const segments = url.pathname.split('/');
       // ['', 'v3', 'pam', sub, 'grant', token?]
       if (segments[1] === 'v3' && segments[2] === 'pam' && segments[4] === 'grant' && segments.length <= 6) {
-        subscribeKey = safeDecode(segments[3]!);
         if (segments.length === 5 && request.method === 'POST') {
           route = 'grant';
-          response = await grant(request, url, subscribeKey);
+          const keyset = await keysetFor(safeDecode(segments[3]!));
+          subscribeKey = keyset.subscribeKey;
+          response = await grant(request, url, keyset);
         } else if (segments.length === 6 && request.method === 'DELETE') {
           route = 'revoke';
-          response = await revoke(request, url, subscribeKey, segments[5]!);
+          const keyset = await keysetFor(safeDecode(segments[3]!));
+          subscribeKey = keyset.subscribeKey;
+          response = await revoke(request, url, keyset, segments[5]!);
         } else {
           response = methodNotAllowed();
           outcome = 'method-not-allowed';
         }
       } else if (segments[1] === 'grantkit' && segments[2] === 'v1' && segments[4] === 'authorize' && segments.length === 5) {
         route = 'authorize';
-        subscribeKey = safeDecode(segments[3]!);
         if (request.method === 'GET' || request.method === 'POST') {
-          [response, outcome] = await authorizeRoute(request, url, subscribeKey);
+          const keyset = await keysetFor(safeDecode(segments[3]!));
+          subscribeKey = keyset.subscribeKey;
+          [response, outcome] = await authorizeRoute(request, url, keyset);
         } else {
           response = methodNotAllowed();
           outcome = 'method-not-allowed';
@@ -304,17 +292,9 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
         outcome = 'not-found';
       }
     } catch (error) {
-      const failure = toHttpError(error, route === 'revoke' ? 'revoke' : route === 'grant' ? 'grant' : route);
+      const failure = toHttpError(error);
       outcome = failure.outcome;
-      response = reply(failure.status, {
-        error: {
-          message: failure.title,
-          source: route === 'revoke' ? 'revoke' : route === 'grant' ? 'grant' : route,
-          details: [{ message: failure.detail, location: failure.location, locationType: failure.locationType }],
-        },
-        service: SERVICE,
-        status: failure.status,
-      });
+      response = reply(failure.status, failure.body(route));
     }
     if (options.onEvent !== undefined) {
       try {
@@ -392,39 +372,4 @@ async function readBody(request: Request, limit: number): Promise<string> {
   } catch (cause) {
     throw new RequestInvalidError('request body is not valid UTF-8', { field: 'body', cause });
   }
-}
-
-function toHttpError(error: unknown, source: string): HttpError {
-  if (error instanceof HttpError) return error;
-  if (!isGrantkitError(error)) {
-    // Not bad input: a bug or a broken dependency. Say nothing specific.
-    return new HttpError(500, 'Internal Server Error', 'The request could not be processed.', source, 'server', 'internal');
-  }
-  const known = error as AnyGrantkitError;
-  const status = HTTP_STATUS_BY_CODE[known.code];
-  const field = known.field ?? 'body';
-  switch (known.code) {
-    case 'ERR_GRANT_INVALID':
-      return new HttpError(status, (known as GrantInvalidError).title, (known as GrantInvalidError).detail, bodyLocation(field), 'body', known.code);
-    case 'ERR_PATTERN_INVALID':
-      return new HttpError(status, 'Invalid RegExp', known.message, bodyLocation(field), 'body', known.code);
-    case 'ERR_LIMIT_EXCEEDED':
-      return new HttpError(status, 'Request Entity Too Large', known.message, field === 'body' ? 'body' : bodyLocation(field), 'body', known.code);
-    case 'ERR_REQUEST_SIGNATURE_INVALID':
-      return new HttpError(status, 'Signature does not match', known.message, field, 'query', known.code);
-    case 'ERR_REQUEST_INVALID':
-      return field === 'timestamp'
-        ? new HttpError(status, 'Invalid timestamp', known.message, 'timestamp', 'query', known.code)
-        : new HttpError(status, 'Invalid request', known.message, field, field === 'body' ? 'body' : 'query', known.code);
-    case 'ERR_STORE_UNAVAILABLE':
-      return new HttpError(status, 'Service Unavailable', known.message, 'store', 'server', known.code);
-    default:
-      return new HttpError(status, 'Invalid request', known.message, field, 'body', known.code);
-  }
-}
-
-/** PubNub names body locations from the top of the JSON body: `ttl`, `permissions.resources.channels.a`. */
-function bodyLocation(field: string): string {
-  if (field === 'authorizedUuid') return 'permissions.uuid';
-  return field === 'ttl' || field === 'body' || field.startsWith('permissions') ? field : `permissions.${field}`;
 }
