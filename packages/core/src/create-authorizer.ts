@@ -113,12 +113,7 @@ const SLOTS_BY_RESOURCE: Record<string, readonly ResourceType[]> = {
   user: ['users', 'uuids'],
 };
 
-interface PatternEntry {
-  type: ResourceType;
-  key: string;
-  mask: number;
-  pattern: CompiledPattern;
-}
+const PATTERN_CACHE_SIZE = 2_048;
 
 /**
  * Compiles a pattern source, throwing for one it refuses (such a pattern then grants nothing).
@@ -148,7 +143,7 @@ export type Authorizer = (token: TokenPayload, request: AuthorizationRequest) =>
  * Creates the authorization decision with a given pattern engine. Checks, in order: revocation, expiry, issue time,
  * the bound uuid, then grants. Permissions are additive: exact-name entries are consulted first, then patterns, and
  * the first entry carrying the permission allows. A pattern matches when found anywhere in the name (unanchored
- * search) unless it anchors itself with `^...$`. Each token's patterns are compiled once and cached with the token.
+ * search) unless it anchors itself with `^...$`. Each pattern source is compiled once per authorizer.
  *
  * Exported from `@grantkit/core`.
  *
@@ -161,29 +156,22 @@ export type Authorizer = (token: TokenPayload, request: AuthorizationRequest) =>
  * ```
  */
 export function createAuthorizer(compile: PatternCompiler): Authorizer {
-  // Each token's patterns are compiled once, then reused by every check against that token.
-  const compiledByToken = new WeakMap<PermissionSlots, Map<ResourceType, PatternEntry[]>>();
-
-  function patternsOf(slots: PermissionSlots): Map<ResourceType, PatternEntry[]> {
-    let compiled = compiledByToken.get(slots);
-    if (compiled === undefined) {
-      compiled = new Map();
-      for (const type of Object.keys(slots) as ResourceType[]) {
-        const entries: PatternEntry[] = [];
-        for (const key of Object.keys(slots[type])) {
-          let pattern: CompiledPattern;
-          try {
-            pattern = compile(key);
-          } catch {
-            continue; // a pattern the engine refuses (foreign issuer) grants nothing: fail closed
-          }
-          entries.push({ type, key, mask: slots[type][key]!, pattern });
-        }
-        compiled.set(type, entries);
+  // Compiled patterns by source, shared by every token (a verified token is a fresh object each time, so a per-token
+  // cache would recompile on every request). Bounded, so hostile token streams cannot grow it; a refused pattern is
+  // remembered as null and grants nothing.
+  const compiledBySource = new Map<string, CompiledPattern | null>();
+  function compiled(source: string): CompiledPattern | null {
+    let pattern = compiledBySource.get(source);
+    if (pattern === undefined) {
+      try {
+        pattern = compile(source);
+      } catch {
+        pattern = null; // a pattern the engine refuses (foreign issuer) grants nothing: fail closed
       }
-      compiledByToken.set(slots, compiled);
+      if (compiledBySource.size >= PATTERN_CACHE_SIZE) compiledBySource.delete(compiledBySource.keys().next().value!);
+      compiledBySource.set(source, pattern);
     }
-    return compiled;
+    return pattern;
   }
 
   return function authorize(token: TokenPayload, request: AuthorizationRequest): AuthorizationDecision {
@@ -210,12 +198,12 @@ export function createAuthorizer(compile: PatternCompiler): Authorizer {
         lacking ??= match;
       }
     }
-    const compiled = patternsOf(token.patterns);
     for (const type of types) {
-      for (const entry of compiled.get(type) ?? []) {
-        if (!entry.pattern.test(name)) continue;
-        const match: GrantMatchInfo = { source: 'patterns', type, key: entry.key, mask: entry.mask };
-        if ((entry.mask & bit) !== 0) return allow(match, request.permission, kind, name);
+      const slot = token.patterns[type];
+      for (const key in slot) {
+        if (!Object.hasOwn(slot, key) || compiled(key)?.test(name) !== true) continue;
+        const match: GrantMatchInfo = { source: 'patterns', type, key, mask: slot[key]! };
+        if ((match.mask & bit) !== 0) return allow(match, request.permission, kind, name);
         lacking ??= match;
       }
     }
