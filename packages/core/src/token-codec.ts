@@ -19,9 +19,9 @@
  */
 import { base64UrlDecode, base64UrlEncode } from './base64url.js';
 import { LimitExceededError, TokenMalformedError } from './errors.js';
-import { emptySlots, type PermissionSlots } from './slots.js';
+import type { PermissionSlots } from './slots.js';
 import { CborReader, keyCode, type CborValue } from './internal/cbor-reader.js';
-import { hasEntry, setEntry } from './internal/records.js';
+import { setEntry } from './internal/records.js';
 import { LIMITS } from './limits.js';
 import type { ResourceType } from './permissions.js';
 
@@ -60,7 +60,7 @@ export interface TokenPayload {
   readonly ttl: number;
   /** The only uuid allowed to use the token, when bound. */
   readonly authorizedUuid?: string;
-  /** Exact-name grants (slots `chan`, `grp`, `uuid`, `spc`, `usr`). */
+  /** Exact-name grants (slots `chan`, `grp`, `uuid`, `spc`, `usr`); decoded records have no prototype. */
   readonly resources: PermissionSlots;
   /** RegEx grants. */
   readonly patterns: PermissionSlots;
@@ -192,7 +192,11 @@ function readUint(reader: CborReader, field: string): number {
 
 function readSlots(reader: CborReader, field: string): PermissionSlots {
   if (reader.peekMajor() !== 5) throw malformed(field, 'must be a map');
-  const result = emptySlots();
+  // Null-prototype records: a name like `__proto__` or `constructor` is an ordinary key, with no per-entry guard.
+  const result: PermissionSlots = {
+    channels: Object.create(null), groups: Object.create(null), uuids: Object.create(null),
+    spaces: Object.create(null), users: Object.create(null),
+  };
   const slotCount = reader.readMapHeader();
   let seen = 0;
   let seenOther: Set<string> | undefined;
@@ -215,11 +219,11 @@ function readSlots(reader: CborReader, field: string): PermissionSlots {
     const count = reader.readMapHeader();
     for (let entry = 0; entry < count; entry++) {
       const name = reader.readKey();
-      if (hasEntry(target, name)) reader.fail('has a duplicate map key');
+      if (target[name] !== undefined) reader.fail('has a duplicate map key');
       if (reader.peekMajor() !== 0) throw malformed(`${field}.${slotName}`, 'permission must be an unsigned integer');
       const mask = reader.readUint();
       if (mask > 0xffff_ffff) throw malformed(`${field}.${slotName}`, 'permission must be an unsigned integer');
-      setEntry(target, name, mask);
+      target[name] = mask;
     }
   }
   return result;
