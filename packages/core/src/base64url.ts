@@ -7,7 +7,7 @@
 import { TokenMalformedError } from './errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const ENCODE = Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));
+const ENCODE = /* @__PURE__ */ Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));
 // 256 entries, -1 for every byte outside the alphabet; code units above 255 are caught separately.
 const DECODE = new Int8Array(256).fill(-1);
 for (let index = 0; index < ALPHABET.length; index++) DECODE[ALPHABET.charCodeAt(index)] = index;
@@ -55,7 +55,7 @@ export function base64UrlEncode(bytes: Uint8Array, padding = true): string {
 }
 
 // ASCII is valid UTF-8, and the native UTF-8 decoder is an order of magnitude faster than String.fromCharCode.apply.
-const asciiDecoder = new TextDecoder();
+const asciiDecoder = /* @__PURE__ */ new TextDecoder();
 function ascii(codes: Uint8Array, length: number): string {
   return asciiDecoder.decode(codes.subarray(0, length));
 }

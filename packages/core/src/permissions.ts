@@ -77,11 +77,11 @@ export type ResourceType = 'channels' | 'groups' | 'uuids' | 'spaces' | 'users';
  * ```
  */
 export const ALLOWED_PERMISSIONS: Readonly<Record<ResourceType, readonly Permission[]>> = /* @__PURE__ */ Object.freeze({
-  channels: Object.freeze(['read', 'write', 'get', 'manage', 'update', 'join', 'delete'] as const),
-  groups: Object.freeze(['read', 'manage'] as const),
-  uuids: Object.freeze(['get', 'update', 'delete'] as const),
-  spaces: Object.freeze(['read', 'write', 'get', 'manage', 'update', 'join', 'delete'] as const),
-  users: Object.freeze(['get', 'update', 'delete'] as const),
+  channels: /* @__PURE__ */ Object.freeze(['read', 'write', 'get', 'manage', 'update', 'join', 'delete'] as const),
+  groups: /* @__PURE__ */ Object.freeze(['read', 'manage'] as const),
+  uuids: /* @__PURE__ */ Object.freeze(['get', 'update', 'delete'] as const),
+  spaces: /* @__PURE__ */ Object.freeze(['read', 'write', 'get', 'manage', 'update', 'join', 'delete'] as const),
+  users: /* @__PURE__ */ Object.freeze(['get', 'update', 'delete'] as const),
 });
 
 /**
