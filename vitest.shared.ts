@@ -12,3 +12,15 @@ export function reporters(label: string): Reporter[] {
   const directory = process.env.GRANTKIT_TEST_RESULTS;
   return directory ? ['default', ['json', { outputFile: join(directory, `${label}.json`) }]] : ['default'];
 }
+
+/**
+ * How the browser projects launch Debian's Chromium: headless, no sandbox (we run as root), and no background
+ * networking (the network is closed; Chromium would otherwise retry connections at every start).
+ */
+export const CHROMIUM_LAUNCH_OPTIONS = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+};

@@ -1,13 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { reporters } from '../../vitest.shared.js';
+import { CHROMIUM_LAUNCH_OPTIONS, reporters } from '../../vitest.shared.js';
 import { playwright } from '@vitest/browser-playwright';
-
-// Flags our machines need: no sandbox as root, and no background networking (the network is closed).
-const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 export default defineConfig({
   // The shared wire-format vectors live beside the repository (../shared/spec).
@@ -18,9 +12,7 @@ export default defineConfig({
     browser: {
       enabled: true,
       headless: true,
-      provider: playwright({
-        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS },
-      }),
+      provider: playwright({ launchOptions: CHROMIUM_LAUNCH_OPTIONS }),
       instances: [{ browser: 'chromium' }],
     },
   },

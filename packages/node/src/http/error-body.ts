@@ -5,28 +5,9 @@
  * @module
  */
 
-/**
- * The JSON body of a PubNub Access Manager REST error.
- *
- * Exported from `@grantkit/node`.
- *
- * @example
- * ```ts
- * const body: PubNubErrorBody = {
- *   status: 400, service: 'Access Manager',
- *   error: { message: 'Invalid ttl', source: 'grant', details: [{ message: 'Range should be 1 to 43200 minute(s).', location: 'ttl', locationType: 'body' }] },
- * };
- * ```
- */
-export interface PubNubErrorBody {
-  status: number;
-  error: {
-    message: string;
-    source: string;
-    details: Array<{ message: string; location: string; locationType: string }>;
-  };
-  service: string;
-}
+import type { PubNubErrorBody } from '@grantkit/core';
+
+export type { PubNubErrorBody };
 
 /** Builds a {@link PubNubErrorBody}. @internal */
 export function errorBody(
