@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createAuthorizer, type Authorizer } from './create-authorizer.js';
+import { createAuthorizer, type AuthorizeFunction } from './create-authorizer.js';
 import { compilePattern } from './patterns.js';
 
 /**
@@ -23,4 +23,4 @@ import { compilePattern } from './patterns.js';
  * if (!decision.allowed) return forbidden(decision.message);
  * ```
  */
-export const authorize: Authorizer = createAuthorizer(compilePattern);
+export const authorize: AuthorizeFunction = createAuthorizer(compilePattern);

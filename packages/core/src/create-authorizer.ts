@@ -134,10 +134,10 @@ export type PatternCompiler = (source: string) => CompiledPattern;
  *
  * @example
  * ```ts
- * const check: Authorizer = createAuthorizer(compilePattern);
+ * const check: AuthorizeFunction = createAuthorizer(compilePattern);
  * ```
  */
-export type Authorizer = (token: TokenPayload, request: AuthorizationRequest) => AuthorizationDecision;
+export type AuthorizeFunction = (token: TokenPayload, request: AuthorizationRequest) => AuthorizationDecision;
 
 /**
  * Creates the authorization decision with a given pattern engine. Checks, in order: revocation, expiry, issue time,
@@ -155,7 +155,7 @@ export type Authorizer = (token: TokenPayload, request: AuthorizationRequest) =>
  * const authorize = createAuthorizer(compilePattern); // what `authorize` is
  * ```
  */
-export function createAuthorizer(compile: PatternCompiler): Authorizer {
+export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
   // Compiled patterns by source, shared by every token (a verified token is a fresh object each time, so a per-token
   // cache would recompile on every request). Bounded, so hostile token streams cannot grow it; a refused pattern is
   // remembered as null and grants nothing.

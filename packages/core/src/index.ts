@@ -53,7 +53,7 @@ export type { VerifyTokenOptions, VerifiedToken } from './verify-token.js';
 export { authorize } from './authorize.js';
 export { createAuthorizer } from './create-authorizer.js';
 export type {
-  ResourceRef, AuthorizationRequest, AuthorizationDecision, DenyReason, GrantMatchInfo, PatternCompiler, Authorizer,
+  ResourceRef, AuthorizationRequest, AuthorizationDecision, DenyReason, GrantMatchInfo, PatternCompiler, AuthorizeFunction,
 } from './create-authorizer.js';
 export {
   percentEncode, canonicalQuery, signatureV2Message, signRequestV2, verifyRequestSignatureV2,
