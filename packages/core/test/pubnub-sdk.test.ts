@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import PubNub from 'pubnub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGrantHandler, mintToken, normalizeGrant, parseToken, type RevocationStore } from '@grantkit/core';
+import { createGrantHandler, mintToken, normalizeGrant, parseToken, signRequestV2, type RevocationStore } from '@grantkit/core';
 import pubnubTokens from '../../../../shared/spec/vectors/pubnub-tokens.json';
 import { validGrant } from './arbitraries.js';
 import expected from './conformance/pubnub-parse-expected.json';
@@ -52,6 +52,7 @@ describe('the official SDK’s signed calls against our handler', () => {
   let server: Server;
   let origin: string;
   const seen: string[] = [];
+  const captured: Array<{ method: string; url: string; body: string }> = [];
 
   beforeAll(async () => {
     const handler = createGrantHandler({
@@ -64,6 +65,7 @@ describe('the official SDK’s signed calls against our handler', () => {
       for await (const chunk of request) chunks.push(chunk as Buffer);
       seen.push(`${request.method} ${request.url}`);
       const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      captured.push({ method: request.method!, url: request.url!, body: body?.toString('utf8') ?? '' });
       const reply = await handler(new Request(`http://${request.headers.host}${request.url}`, { method: request.method!, ...(body ? { body } : {}) }));
       response.writeHead(reply.status, Object.fromEntries(reply.headers));
       response.end(Buffer.from(await reply.arrayBuffer()));
@@ -91,6 +93,18 @@ describe('the official SDK’s signed calls against our handler', () => {
     expect(parsed.patterns?.channels?.['^room-[0-9]+$']?.read).toBe(true);
   });
 
+  it('computes exactly the signature v2 the SDK sends, for grant and for revoke (encoded token path)', async () => {
+    const token = await client().grantToken({ ttl: 15, resources: { channels: { 'ch ~*': { read: true } } } });
+    await client().revokeToken(token);
+    const key = nodeCrypto.importKey('sec-c-test');
+    for (const request of captured.slice(-2)) {
+      const url = new URL(request.url, 'http://localhost');
+      const ours = signRequestV2(key, { method: request.method, publishKey: 'pub-c-test', path: url.pathname, query: url.searchParams, body: request.body });
+      expect(ours, request.method).toBe(url.searchParams.get('signature'));
+    }
+    expect(captured.at(-1)!.url).toContain(encodeURIComponent(token).replace(/=/g, '%3D'));
+  });
+
   it('maps spaces/users like the SDK and lands them in channel/uuid slots', async () => {
     const token = await client().grantToken({ ttl: 5, authorizedUserId: 'u', resources: { spaces: { s1: { read: true } }, users: { u1: { get: true } } } } as never) as unknown as string;
     expect(parseToken(token).resources).toMatchObject({ channels: { s1: { read: true } }, uuids: { u1: { get: true } } });
@@ -98,8 +112,9 @@ describe('the official SDK’s signed calls against our handler', () => {
 
   it('revokes, and the SDK reports our errors with PubNub’s status codes', async () => {
     const token = await client().grantToken({ ttl: 15, resources: { channels: { ch1: { read: true } } } });
+    const before = revoked.size;
     await expect(client().revokeToken(token)).resolves.toBeDefined();
-    expect(revoked.size).toBe(1);
+    expect(revoked.size).toBe(before + 1);
     await expect(client().grantToken({ ttl: 43_201, resources: { channels: { ch1: { read: true } } } })).rejects.toMatchObject({ status: { statusCode: 400 } });
     await expect(client().grantToken({ ttl: 5, resources: { groups: { g: { write: true } } } } as never)).rejects.toMatchObject({ status: { statusCode: 400 } });
     await expect(client().grantToken({ ttl: 5, patterns: { channels: { '(a)': { read: true } } } })).rejects.toMatchObject({ status: { statusCode: 400 } });
