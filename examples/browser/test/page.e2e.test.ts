@@ -3,19 +3,16 @@
 // so each lives 5 s and the page must refresh within seconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_LAUNCH_OPTIONS } from '../../../vitest.shared.js';
 import { startServer } from '../server.mjs';
 
-const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startServer({ port: 0, ttl: 1, backdate: 55 });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
 });
 
 afterAll(async () => {
