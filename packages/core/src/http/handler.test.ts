@@ -145,6 +145,14 @@ describe('revoke and authorize', () => {
     expect((await handler(signed('DELETE', '/v3/pam/sub-c-test/grant/garbage'))).status).toBe(400);
   });
 
+  it('denies an expired token as expired without asking the store (so no 503 while it is down)', async () => {
+    store.down = true;
+    const expired = mintToken({ ttl: 1, channels: [Channel.id('room-1').read()] }, key, { timestamp: NOW - 61 });
+    expect(await json(await check(`auth=${encodeURIComponent(expired)}&channel=room-1&permission=read`))).toMatchObject({
+      status: 403, body: { reason: 'expired' },
+    });
+  });
+
   it('answers 403 Feature disabled without a store, as PubNub', async () => {
     const bare = createGrantHandler({ keysets: new Map([[keyset.subscribeKey, keyset]]), clock: () => NOW });
     expect(await json(await bare(signed('DELETE', revokePath)))).toMatchObject({ status: 403, body: { error: { message: 'Feature disabled' } } });

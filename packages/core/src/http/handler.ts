@@ -236,7 +236,8 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       return [denial({ allowed: false, reason, message }), reason];
     }
     let revoked = false;
-    if (options.revocations !== undefined) {
+    // An expired token is denied whatever the denylist says: spare the store the lookup (and the 503 when it is down).
+    if (options.revocations !== undefined && now < verified.expiresAt) {
       try {
         revoked = await options.revocations.isRevoked(verified.id);
       } catch (cause) {
