@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  * Issue #5 targets 6 kB (decimal) min+gz for the whole client entry, core's decoder included. What this package
  * controls is what it adds on top of the core decoder it uses, so that has the strict budget; the whole entry has a
  * hard ceiling that catches regressions while core's decoder (3.4 kB when the target was set, about 4 kB now) is
- * larger than the target leaves room for.
+ * larger than the target leaves room for (whole entry 6.3 kB at the last measurement).
  */
 const CLIENT_BUDGET_BYTES = 2_600;
 const ENTRY_TARGET_BYTES = 6_000;

@@ -82,7 +82,7 @@ export function base64UrlDecode(text: string, field = 'token'): Uint8Array {
     if (text.charCodeAt(end - 1) === PAD) end--;
   }
   const rest = end % 4;
-  if (rest === 1) throw new TokenMalformedError(`${field} is not valid base64url (bad length)`, { field });
+  if (rest === 1) throw invalid(field);
   const out = new Uint8Array((end >> 2) * 3 + (rest === 0 ? 0 : rest - 1));
   let at = 0;
   let wide = 0; // any code unit above 255
@@ -114,14 +114,19 @@ export function base64UrlDecode(text: string, field = 'token'): Uint8Array {
       chunk = (chunk << 6) | (value & 63);
     }
     if (rest === 2) {
-      if ((chunk & 15) !== 0) throw new TokenMalformedError(`${field} is not valid base64url (trailing bits)`, { field });
+      if ((chunk & 15) !== 0) throw invalid(field);
       out[at] = chunk >> 4;
     } else {
-      if ((chunk & 3) !== 0) throw new TokenMalformedError(`${field} is not valid base64url (trailing bits)`, { field });
+      if ((chunk & 3) !== 0) throw invalid(field);
       out[at++] = chunk >> 10;
       out[at] = (chunk >> 2) & 255;
     }
   }
-  if (bad < 0 || wide > 255) throw new TokenMalformedError(`${field} is not valid base64url (bad character)`, { field });
+  if (bad < 0 || wide > 255) throw invalid(field);
   return out;
+}
+
+/** Bad length, a character outside the alphabet, or non-zero trailing bits: one text form per byte string. */
+function invalid(field: string): TokenMalformedError {
+  return new TokenMalformedError(`${field} is not valid base64url`, { field });
 }

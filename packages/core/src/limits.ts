@@ -6,6 +6,12 @@
  * @module
  */
 
+// The two caps the decoder needs, as plain constants so a decode-only bundle does not carry the whole table.
+/** @internal */
+export const MAX_TOKEN_LENGTH = 24_576;
+/** @internal */
+export const MAX_DEPTH = 8;
+
 /**
  * The caps grantkit enforces when granting and when decoding.
  *
@@ -16,13 +22,13 @@
  * if (token.length > LIMITS.maxTokenLength) reject();
  * ```
  */
-export const LIMITS = Object.freeze({
+export const LIMITS = /* @__PURE__ */ Object.freeze({
   /** Minimum ttl, minutes. */
   minTtl: 1,
   /** Maximum ttl, minutes (30 days), as PubNub. */
   maxTtl: 43_200,
   /** Maximum token text length (base64url characters), checked before decoding: 24 KiB leaves 8 KiB of a 32 KiB request. */
-  maxTokenLength: 24_576,
+  maxTokenLength: MAX_TOKEN_LENGTH,
   /** Maximum resource + pattern entries in one token, across all slots. */
   maxEntries: 500,
   /** Maximum length of a resource name or authorized uuid, in UTF-16 code units (PubNub names are at most 92). */
@@ -36,7 +42,7 @@ export const LIMITS = Object.freeze({
   /** Maximum length of a `meta` key or string value. */
   maxMetaStringLength: 1_024,
   /** Maximum CBOR nesting depth accepted when decoding (a token needs 4; the rest allows nested meta from other issuers). */
-  maxDepth: 8,
+  maxDepth: MAX_DEPTH,
   /** Maximum grant request body size in bytes for the REST service. */
   maxRequestBodyBytes: 32_768,
 });

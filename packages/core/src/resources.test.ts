@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_MASKS, decodePermissions, encodePermissions, permissionNames } from './permissions.js';
+import { ALLOWED_MASKS, ALLOWED_PERMISSIONS, decodePermissions, encodePermissions, permissionNames } from './permissions.js';
 import { Channel, Group, Space, User, UUID } from './resources.js';
 
 describe('builders', () => {
@@ -28,6 +28,12 @@ describe('builders', () => {
 });
 
 describe('permission bits', () => {
+  it('ALLOWED_MASKS is exactly ALLOWED_PERMISSIONS as bits', () => {
+    for (const [type, permissions] of Object.entries(ALLOWED_PERMISSIONS)) {
+      expect(ALLOWED_MASKS[type as keyof typeof ALLOWED_MASKS], type).toBe(encodePermissions(Object.fromEntries(permissions.map((name) => [name, true]))));
+    }
+  });
+
   it('round-trip through flags in the SDK key order', () => {
     for (let mask = 0; mask < 256; mask++) {
       const flags = decodePermissions(mask);

@@ -22,7 +22,7 @@ import { LimitExceededError, TokenMalformedError } from './errors.js';
 import type { PermissionSlots } from './slots.js';
 import { CborReader, keyCode, type CborValue } from './internal/cbor-reader.js';
 import { setEntry } from './internal/records.js';
-import { LIMITS } from './limits.js';
+import { MAX_DEPTH, MAX_TOKEN_LENGTH } from './limits.js';
 import type { ResourceType } from './permissions.js';
 
 /**
@@ -79,14 +79,21 @@ const SLOT_BY_CODE = new Map(
 );
 
 
-/** A decoded token plus the exact bytes its signature covers (undefined when `sig` is not the last entry). */
+/** A decoded token, with where its signature sits in its bytes (for {@link signedBytesOf}). @internal */
 export interface ReadToken {
   payload: TokenPayload;
-  signedBytes: Uint8Array | undefined;
+  /** The decoded token bytes. */
+  bytes: Uint8Array;
+  /** Where the top-level map's entries start. */
+  headerEnd: number;
+  /** How many top-level entries there are. */
+  entries: number;
+  /** Where the `sig` entry starts, or -1. */
+  sigStart: number;
 }
 
 /**
- * Decodes a token and locates the bytes its signature covers. Bounded: length checked before base64 decoding, and
+ * Decodes a token and locates its signature entry. Bounded: length checked before base64 decoding, and
  * the CBOR reader caps depth and items and checks every length against the bytes remaining. Known fields are read
  * straight into the payload (this is the verification hot path); unknown ones are read generically and ignored.
  *
@@ -96,11 +103,11 @@ export function readToken(token: string): ReadToken {
   if (typeof token !== 'string' || token.length === 0) {
     throw new TokenMalformedError('token must be a non-empty string', { field: 'token' });
   }
-  if (token.length > LIMITS.maxTokenLength) {
-    throw new LimitExceededError(`token is longer than ${LIMITS.maxTokenLength} characters`, { field: 'token' });
+  if (token.length > MAX_TOKEN_LENGTH) {
+    throw new LimitExceededError(`token is longer than ${MAX_TOKEN_LENGTH} characters`, { field: 'token' });
   }
   const bytes = base64UrlDecode(token);
-  const reader = new CborReader(bytes, LIMITS.maxDepth, bytes.length);
+  const reader = new CborReader(bytes, MAX_DEPTH, bytes.length);
   const count = reader.readMapHeader();
   const headerEnd = reader.position;
   let version: number | undefined;
@@ -162,21 +169,30 @@ export function readToken(token: string): ReadToken {
     version, timestamp, ttl, resources, patterns, meta: meta ?? {}, signature,
   };
   if (authorizedUuid !== undefined) (payload as { authorizedUuid?: string }).authorizedUuid = authorizedUuid;
-  let signedBytes: Uint8Array | undefined;
-  // Signed bytes exist only when sig is the last entry (38 bytes to the end: key, bstr(32) header, tag) and the
-  // remaining entry count fits a one-byte map header.
-  if (sigStart >= 0 && bytes.length - sigStart === 4 + 2 + SIGNATURE_LENGTH && bytes[sigStart + 4] === 0x58 && count - 1 < 24) {
-    if (headerEnd === 1) {
-      // `bytes` is ours (fresh from base64), and everything has been decoded: rewrite the header in place.
-      bytes[0] = 0xa0 + count - 1;
-      signedBytes = bytes.subarray(0, sigStart);
-    } else {
-      signedBytes = new Uint8Array(1 + sigStart - headerEnd);
-      signedBytes[0] = 0xa0 + count - 1;
-      signedBytes.set(bytes.subarray(headerEnd, sigStart), 1);
-    }
+  return { payload, bytes, headerEnd, entries: count, sigStart };
+}
+
+/**
+ * The exact bytes a token's signature covers, straight from its received bytes (nothing is re-encoded): the map
+ * header for one entry fewer, then every entry before `sig`. Undefined when `sig` is not the last entry (38 bytes to
+ * the end: key, bstr(32) header, tag) or the remaining count does not fit a one-byte header; such a token cannot
+ * have been signed by grantkit. Rewrites the token's own buffer when it can (the bytes are then no longer the token).
+ *
+ * @internal
+ */
+export function signedBytesOf(read: ReadToken): Uint8Array | undefined {
+  const { bytes, headerEnd, entries, sigStart } = read;
+  if (sigStart < 0 || bytes.length - sigStart !== 4 + 2 + SIGNATURE_LENGTH || bytes[sigStart + 4] !== 0x58 || entries - 1 >= 24) {
+    return undefined;
   }
-  return { payload, signedBytes };
+  if (headerEnd === 1) {
+    bytes[0] = 0xa0 + entries - 1;
+    return bytes.subarray(0, sigStart);
+  }
+  const signed = new Uint8Array(1 + sigStart - headerEnd);
+  signed[0] = 0xa0 + entries - 1;
+  signed.set(bytes.subarray(headerEnd, sigStart), 1);
+  return signed;
 }
 
 const FIELD_BITS = new Map(

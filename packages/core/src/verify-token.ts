@@ -9,7 +9,7 @@ import {
 } from './errors.js';
 import { isPromise, andThen, type MaybePromise } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
-import { readToken, tokenExpiresAt, tokenId, TOKEN_VERSION, type TokenPayload } from './token-codec.js';
+import { readToken, signedBytesOf, tokenExpiresAt, tokenId, TOKEN_VERSION, type TokenPayload } from './token-codec.js';
 
 /**
  * Options for {@link verifyToken}.
@@ -73,10 +73,12 @@ export function verifyToken<K extends HmacKey>(
   keys: K | readonly K[],
   options: VerifyTokenOptions = {},
 ): KeyResult<K, VerifiedToken> {
-  const { payload, signedBytes } = readToken(token);
+  const read = readToken(token);
+  const { payload } = read;
   if (payload.version !== TOKEN_VERSION) {
     throw new TokenMalformedError(`token version ${payload.version} is not supported`, { field: 'token.v' });
   }
+  const signedBytes = signedBytesOf(read);
   // A token whose sig is not last, or not 32 bytes, cannot have been signed by us: no key can match.
   if (signedBytes === undefined || payload.signature.length !== 32) throw new TokenSignatureInvalidError();
   const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
