@@ -30,6 +30,7 @@ export type GrantkitErrorCode =
   | 'ERR_REQUEST_SIGNATURE_INVALID'
   | 'ERR_REQUEST_INVALID'
   | 'ERR_KEY_INVALID'
+  | 'ERR_FEATURE_DISABLED'
   | 'ERR_STORE_UNAVAILABLE';
 
 const MARKER = Symbol.for('grantkit.error');
@@ -298,6 +299,25 @@ export class KeyInvalidError extends GrantkitError {
 }
 
 /**
+ * A feature is not enabled for the keyset: revoking without a revocation store (PubNub: 403 `Feature disabled`).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof FeatureDisabledError) console.warn('configure a revocation store');
+ * ```
+ */
+export class FeatureDisabledError extends GrantkitError {
+  static override code = 'ERR_FEATURE_DISABLED' as const;
+  declare readonly code: 'ERR_FEATURE_DISABLED';
+  override name = 'FeatureDisabledError';
+  constructor(message = 'Token revocation is disabled.', options?: GrantkitErrorOptions) {
+    super('ERR_FEATURE_DISABLED', message, options);
+  }
+}
+
+/**
  * A revocation store could not be reached. Authorization fails closed with this error; grants keep working.
  *
  * Exported from `@grantkit/core`.
@@ -340,6 +360,7 @@ export type AnyGrantkitError =
   | RequestSignatureInvalidError
   | RequestInvalidError
   | KeyInvalidError
+  | FeatureDisabledError
   | StoreUnavailableError;
 
 /**
@@ -365,6 +386,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<GrantkitErrorCode, 400 | 403 |
   ERR_REQUEST_SIGNATURE_INVALID: 403,
   ERR_REQUEST_INVALID: 400,
   ERR_KEY_INVALID: 400,
+  ERR_FEATURE_DISABLED: 403,
   ERR_STORE_UNAVAILABLE: 503,
 });
 

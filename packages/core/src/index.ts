@@ -16,7 +16,7 @@
 export {
   GrantkitError, TokenMalformedError, TokenSignatureInvalidError, TokenExpiredError, TokenNotYetValidError,
   TokenRevokedError, GrantInvalidError, PatternInvalidError, LimitExceededError, RequestSignatureInvalidError,
-  RequestInvalidError, KeyInvalidError, StoreUnavailableError, HTTP_STATUS_BY_CODE, isGrantkitError,
+  RequestInvalidError, KeyInvalidError, FeatureDisabledError, StoreUnavailableError, HTTP_STATUS_BY_CODE, isGrantkitError,
 } from './errors.js';
 export type { GrantkitErrorCode, GrantkitErrorOptions, AnyGrantkitError } from './errors.js';
 export {
@@ -49,6 +49,8 @@ export type { ParsedToken, ParsedPermissions } from './parse-token.js';
 export { mintToken } from './mint-token.js';
 export type { MintTokenOptions } from './mint-token.js';
 export { verifyToken } from './verify-token.js';
+export { revokeToken } from './revoke-token.js';
+export type { RevokeTokenOptions } from './revoke-token.js';
 export type { VerifyTokenOptions, VerifiedToken } from './verify-token.js';
 export { authorize } from './authorize.js';
 export { createAuthorizer } from './create-authorizer.js';

@@ -12,7 +12,7 @@
  */
 import {
   authorize as decide, grantToRequestBody, isGrantkitError, mintToken, normalizeGrant, parseToken as parse,
-  verifyToken as verify, KeyInvalidError,
+  revokeToken, verifyToken as verify, KeyInvalidError, StoreUnavailableError,
   type AuthorizationRequest, type AuthorizeEndpointReason, type Clock, type GrantInput, type GrantMatchInfo,
   type MaybePromise, type ParsedToken, type RevocationStore, type VerifiedToken, type VerifyTokenOptions,
 } from '@grantkit/core';
@@ -20,7 +20,6 @@ import { AccessManagerError, fromLocalError, fromResponse } from './access-manag
 import { importKey, type NodeHmacKey } from './crypto.js';
 import { GrantTokenRequest, type GrantRunner } from './grant-token-request.js';
 import { baseUrlOf, RemoteTransport } from './internal/remote-transport.js';
-import { errorBody } from './http/error-body.js';
 import { requirePermission, type PermissionGuard, type RequirePermissionOptions } from './middleware.js';
 
 /**
@@ -237,26 +236,11 @@ export class AccessManager {
       await this.#remote.revoke(token);
       return {};
     }
-    const operation = 'PNAccessManagerRevokeToken';
-    if (this.#revocations === undefined) {
-      throw new AccessManagerError('Feature disabled', {
-        code: 'ERR_FEATURE_DISABLED', statusCode: 403, operation,
-        errorData: errorBody(403, 'Feature disabled', 'Token revocation is disabled.', 'subscribe-key', 'path', 'revoke'),
-      });
-    }
-    let verified: VerifiedToken;
     try {
-      verified = verify(token, this.#keys, { ignoreTime: true });
+      // The same decision the service makes: one implementation of what may be revoked.
+      await revokeToken(token, { keys: this.#keys, revocations: this.#revocations, now: this.#clock() });
     } catch (error) {
-      if (!isGrantkitError(error)) throw error;
-      const detail = error.code === 'ERR_TOKEN_SIGNATURE_INVALID' ? 'Token was not issued for this keyset.' : 'Token is malformed.';
-      throw invalidToken(error.code, detail, error);
-    }
-    if (this.#clock() >= verified.expiresAt) throw invalidToken('ERR_TOKEN_EXPIRED', 'Token is expired.');
-    try {
-      await this.#revocations.revoke(verified.id, verified.expiresAt);
-    } catch (cause) {
-      throw storeUnavailable(operation, cause);
+      throw fromLocalError(error, 'PNAccessManagerRevokeToken');
     }
     return {};
   }
@@ -429,18 +413,6 @@ function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-function invalidToken(code: 'ERR_TOKEN_MALFORMED' | 'ERR_TOKEN_EXPIRED' | 'ERR_TOKEN_SIGNATURE_INVALID' | string, detail: string, cause?: unknown): AccessManagerError {
-  return new AccessManagerError('Invalid token', {
-    code: code as AccessManagerError['code'], statusCode: 400, operation: 'PNAccessManagerRevokeToken',
-    errorData: errorBody(400, 'Invalid token', detail, 'token', 'path', 'revoke'),
-    ...(cause === undefined ? {} : { cause }),
-  });
-}
-
-function storeUnavailable(operation: 'PNAccessManagerRevokeToken' | 'GrantkitAuthorize', cause: unknown): AccessManagerError {
-  return new AccessManagerError('Service Unavailable', {
-    code: 'ERR_STORE_UNAVAILABLE', statusCode: 503, operation,
-    errorData: errorBody(503, 'Service Unavailable', 'revocation store is unavailable', 'store', 'server', operation === 'GrantkitAuthorize' ? 'authorize' : 'revoke'),
-    cause,
-  });
+function storeUnavailable(operation: 'GrantkitAuthorize', cause: unknown): unknown {
+  return fromLocalError(new StoreUnavailableError('revocation store is unavailable', { cause }), operation);
 }

@@ -56,7 +56,7 @@ export class HttpError extends Error {
 
 
 /** The HTTP error for anything thrown while serving a request; unknown errors become a 500 that says nothing. @internal */
-export function toHttpError(error: unknown): HttpError {
+export function toHttpError(error: unknown, source = ''): HttpError {
   if (error instanceof HttpError) return error;
   if (!isGrantkitError(error)) {
     // Not bad input: a bug or a broken dependency. Say nothing specific.
@@ -65,7 +65,12 @@ export function toHttpError(error: unknown): HttpError {
   const known = error as AnyGrantkitError;
   const status = HTTP_STATUS_BY_CODE[known.code];
   const field = known.field ?? 'body';
+  // Revoking a token that cannot be revoked is a bad request naming the token, as PubNub answers it.
+  const revokeDetail = source === 'revoke' ? REVOKE_DETAILS[known.code] : undefined;
+  if (revokeDetail !== undefined) return new HttpError(400, 'Invalid token', revokeDetail, 'token', 'path', known.code);
   switch (known.code) {
+    case 'ERR_FEATURE_DISABLED':
+      return new HttpError(status, 'Feature disabled', known.message, 'subscribe-key', 'path', known.code);
     case 'ERR_GRANT_INVALID':
       return new HttpError(status, (known as GrantInvalidError).title, (known as GrantInvalidError).detail, bodyLocation(field), 'body', known.code);
     case 'ERR_PATTERN_INVALID':
@@ -84,6 +89,13 @@ export function toHttpError(error: unknown): HttpError {
       return new HttpError(status, 'Invalid request', known.message, field, 'body', known.code);
   }
 }
+
+const REVOKE_DETAILS: Partial<Record<string, string>> = {
+  ERR_TOKEN_MALFORMED: 'Token is malformed.',
+  ERR_LIMIT_EXCEEDED: 'Token is malformed.',
+  ERR_TOKEN_SIGNATURE_INVALID: 'Token was not issued for this keyset.',
+  ERR_TOKEN_EXPIRED: 'Token is expired.',
+};
 
 /** PubNub names body locations from the top of the JSON body: `ttl`, `permissions.resources.channels.a`. */
 function bodyLocation(field: string): string {
@@ -107,5 +119,5 @@ function bodyLocation(field: string): string {
  * ```
  */
 export function errorResponseBody(error: unknown, source: string): PubNubErrorBody {
-  return toHttpError(error).body(source);
+  return toHttpError(error, source).body(source);
 }

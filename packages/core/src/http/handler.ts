@@ -25,6 +25,7 @@ import { mintToken } from '../mint-token.js';
 import type { Permission } from '../permissions.js';
 import type { Clock, HmacKey, RevocationStore } from '../ports.js';
 import { verifyRequestSignatureV2 } from '../signature-v2.js';
+import { revokeToken } from '../revoke-token.js';
 import { verifyToken, type VerifiedToken } from '../verify-token.js';
 
 /**
@@ -167,32 +168,10 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
 
   async function revoke(request: Request, url: URL, keyset: Keyset, encodedToken: string): Promise<Response> {
     await checkSignature(request, url, keyset, '');
-    if (options.revocations === undefined) {
-      throw new HttpError(403, 'Feature disabled', 'Token revocation is disabled.', 'subscribe-key', 'path', 'feature-disabled');
-    }
-    const token = await verifyRevocable(safeDecode(encodedToken), keyset);
-    try {
-      await options.revocations.revoke(token.id, token.expiresAt);
-    } catch (cause) {
-      throw new StoreUnavailableError('revocation store is unavailable', { cause });
-    }
+    const token = safeDecode(encodedToken);
+    if (token === '') throw new HttpError(400, 'Invalid token', 'Token is missing.', 'token', 'path', 'ERR_TOKEN_MALFORMED');
+    await revokeToken(token, { keys: keyset.keys, revocations: options.revocations, now: clock() });
     return reply(200, { status: 200, data: { message: 'Success' }, service: SERVICE });
-  }
-
-  async function verifyRevocable(token: string, keyset: Keyset): Promise<VerifiedToken> {
-    const invalid = (detail: string, outcome: string) => new HttpError(400, 'Invalid token', detail, 'token', 'path', outcome);
-    if (token === '') throw invalid('Token is missing.', 'ERR_TOKEN_MALFORMED');
-    let verified: VerifiedToken;
-    try {
-      verified = await verifyToken(token, keyset.keys, { ignoreTime: true });
-    } catch (error) {
-      if (!isGrantkitError(error)) throw error;
-      throw error.code === 'ERR_TOKEN_SIGNATURE_INVALID'
-        ? invalid('Token was not issued for this keyset.', error.code)
-        : invalid('Token is malformed.', error.code);
-    }
-    if (clock() >= verified.expiresAt) throw invalid('Token is expired.', 'ERR_TOKEN_EXPIRED');
-    return verified;
   }
 
   async function authorizeRoute(request: Request, url: URL, keyset: Keyset): Promise<[Response, string]> {
@@ -293,7 +272,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
         outcome = 'not-found';
       }
     } catch (error) {
-      const failure = toHttpError(error);
+      const failure = toHttpError(error, route);
       outcome = failure.outcome;
       response = reply(failure.status, failure.body(route));
     }
