@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
 if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
   echo "bootstrap: installing pnpm@$PNPM_VERSION"
-  npm install -g "pnpm@$PNPM_VERSION" --no-fund --no-audit >/dev/null
+  npm install -g "pnpm@$PNPM_VERSION" --no-fund --no-audit >/dev/null || npm install -g "pnpm@$PNPM_VERSION" --no-fund --no-audit >/dev/null
 fi
 
 # System packages the test suite drives for real: Chromium (browser tests), redis-server (shared revocations).
@@ -25,8 +25,12 @@ if [ "${#need[@]}" -gt 0 ]; then
   fi
   echo "bootstrap: apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # A mirror hiccup should not fail a whole CI run: three tries, a few seconds apart.
+  for attempt in 1 2 3; do
+    if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; then break; fi
+    [ "$attempt" = 3 ] && { echo "bootstrap: apt-get failed three times" >&2; exit 1; }
+    sleep $((attempt * 5))
+  done
 fi
 
 export TURBO_TELEMETRY_DISABLED=1
