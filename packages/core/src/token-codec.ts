@@ -151,7 +151,13 @@ export function readToken(token: string): ReadToken {
         break;
       case 128:
         if (reader.peekMajor() !== 5) throw malformed('meta', 'must be a map');
-        meta = toPlain(reader.readValue(2)) as Record<string, unknown>;
+        // An empty meta map (the usual case) skips the generic decode.
+        if (reader.bytes[reader.position] === 0xa0) {
+          reader.position++;
+          meta = EMPTY_RECORD;
+        } else {
+          meta = toPlain(reader.readValue(2)) as Record<string, unknown>;
+        }
         break;
       default:
         reader.readValue(2); // a field from a newer issuer: bounded like the rest, then ignored
@@ -166,7 +172,7 @@ export function readToken(token: string): ReadToken {
   if (signature === undefined) throw malformed('sig', 'must be a byte string');
 
   const payload: TokenPayload = {
-    version, timestamp, ttl, resources, patterns, meta: meta ?? {}, signature,
+    version, timestamp, ttl, resources, patterns, meta: meta ?? EMPTY_RECORD, signature,
   };
   if (authorizedUuid !== undefined) (payload as { authorizedUuid?: string }).authorizedUuid = authorizedUuid;
   return { payload, bytes, headerEnd, entries: count, sigStart };
@@ -195,6 +201,8 @@ export function signedBytesOf(read: ReadToken): Uint8Array | undefined {
   return signed;
 }
 
+const EMPTY_RECORD: Record<string, never> = /* @__PURE__ */ Object.freeze(Object.create(null));
+
 const FIELD_BITS = new Map(
   ([['v', 1], ['t', 2], ['ttl', 4], ['res', 8], ['pat', 16], ['uuid', 32], ['sig', 64], ['meta', 128]] as const).map(
     ([key, bit]) => [keyCode(key), bit],
@@ -208,10 +216,9 @@ function readUint(reader: CborReader, field: string): number {
 
 function readSlots(reader: CborReader, field: string): PermissionSlots {
   if (reader.peekMajor() !== 5) throw malformed(field, 'must be a map');
-  // Null-prototype records: a name like `__proto__` or `constructor` is an ordinary key, with no per-entry guard.
+  // Most slots are empty: they share one frozen record, and only a slot with entries gets its own.
   const result: PermissionSlots = {
-    channels: Object.create(null), groups: Object.create(null), uuids: Object.create(null),
-    spaces: Object.create(null), users: Object.create(null),
+    channels: EMPTY_RECORD, groups: EMPTY_RECORD, uuids: EMPTY_RECORD, spaces: EMPTY_RECORD, users: EMPTY_RECORD,
   };
   const slotCount = reader.readMapHeader();
   let seen = 0;
@@ -231,8 +238,10 @@ function readSlots(reader: CborReader, field: string): PermissionSlots {
     if ((seen & bit) !== 0) reader.fail('has a duplicate map key');
     seen |= bit;
     if (reader.peekMajor() !== 5) throw malformed(`${field}.${slotName}`, 'must be a map');
-    const target = result[type];
     const count = reader.readMapHeader();
+    if (count === 0) continue;
+    // Null-prototype records: a name like `__proto__` or `constructor` is an ordinary key, with no per-entry guard.
+    const target: Record<string, number> = (result[type] = Object.create(null));
     for (let entry = 0; entry < count; entry++) {
       const name = reader.readKey();
       if (target[name] !== undefined) reader.fail('has a duplicate map key');
