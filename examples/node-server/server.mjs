@@ -1,8 +1,8 @@
 // An app server using @grantkit/node in-process: it issues each signed-in user a token bound to their uuid (the
 // endpoint a browser's TokenClient calls as `authUrl`), and guards its own routes with the same tokens.
 //
-//   GRANTKIT_SECRET_KEY=$(node ../../packages/node/dist/cli.js keygen --json | …) node server.mjs
-//   node server.mjs      # a throwaway secret, printed as such: fine for trying it out, not for production
+//   GRANTKIT_SECRET_KEY=sec-c-… GRANTKIT_DATA_DIR=.data node server.mjs   # a secret from `grantkit keygen`
+//   node server.mjs      # a throwaway secret, announced as such: fine for trying it out, not for production
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { Channel } from '@grantkit/core';
