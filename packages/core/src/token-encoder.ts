@@ -23,6 +23,8 @@ const KEY = {
 };
 /** `"sig"` as a byte-string key (0x43 's' 'i' 'g') followed by the header of a 32-byte byte string (0x58 0x20). */
 const SIG_SUFFIX = Uint8Array.of(0x43, 0x73, 0x69, 0x67, 0x58, SIGNATURE_LENGTH);
+/** Bytes of the `sig` entry: key, byte-string header, tag. @internal */
+export const SIG_ENTRY_LENGTH = 6 + SIGNATURE_LENGTH;
 
 // Encoding is synchronous and never re-entered, so one writer (and its buffer) serves every mint.
 const WRITER = new CborWriter();
@@ -57,6 +59,17 @@ function writeSlots(writer: CborWriter, slots: PermissionSlots): void {
  * ```
  */
 export function encodeUnsignedToken(grant: TokenGrant, timestamp: number): Uint8Array {
+  const buffer = encodeTokenBuffer(grant, timestamp);
+  return buffer.subarray(0, buffer.length - SIG_ENTRY_LENGTH);
+}
+
+
+/**
+ * Encodes the unsigned token into a buffer with room left for the `sig` entry, so minting copies the bytes once.
+ *
+ * @internal
+ */
+export function encodeTokenBuffer(grant: TokenGrant, timestamp: number): Uint8Array {
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new TokenMalformedError('timestamp must be a non-negative integer', { field: 'timestamp' });
   }
@@ -84,7 +97,31 @@ export function encodeUnsignedToken(grant: TokenGrant, timestamp: number): Uint8
     writer.raw(KEY.uuid);
     writer.text(grant.authorizedUuid);
   }
-  return writer.bytes();
+  return writer.bytes(SIG_ENTRY_LENGTH);
+}
+
+/**
+ * Completes a buffer from {@link encodeTokenBuffer} with its signature, in place, and returns the token text.
+ *
+ * @internal
+ */
+export function finishTokenBuffer(buffer: Uint8Array, signature: Uint8Array): string {
+  if (signature.length !== SIGNATURE_LENGTH) {
+    throw new TokenMalformedError(`signature must be ${SIGNATURE_LENGTH} bytes`, { field: 'signature' });
+  }
+  const unsignedLength = buffer.length - SIG_ENTRY_LENGTH;
+  buffer[0]! += 1; // one more entry: sig
+  buffer.set(SIG_SUFFIX, unsignedLength);
+  buffer.set(signature, unsignedLength + SIG_SUFFIX.length);
+  return tokenText(buffer);
+}
+
+function tokenText(bytes: Uint8Array): string {
+  const token = base64UrlEncode(bytes);
+  if (token.length > LIMITS.maxTokenLength) {
+    throw new LimitExceededError(`token would be longer than ${LIMITS.maxTokenLength} characters`, { field: 'token' });
+  }
+  return token;
 }
 
 /**
@@ -110,9 +147,5 @@ export function assembleToken(unsigned: Uint8Array, signature: Uint8Array): stri
   bytes[0] = unsigned[0]! + 1; // one more entry: sig
   bytes.set(SIG_SUFFIX, unsigned.length);
   bytes.set(signature, unsigned.length + SIG_SUFFIX.length);
-  const token = base64UrlEncode(bytes);
-  if (token.length > LIMITS.maxTokenLength) {
-    throw new LimitExceededError(`token would be longer than ${LIMITS.maxTokenLength} characters`, { field: 'token' });
-  }
-  return token;
+  return tokenText(bytes);
 }

@@ -85,9 +85,11 @@ export class CborWriter {
     this.length += 8;
   }
 
-  /** A copy of what was written. */
-  bytes(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+  /** A copy of what was written, followed by `spare` zero bytes for the caller to fill. */
+  bytes(spare = 0): Uint8Array {
+    const copy = new Uint8Array(this.length + spare);
+    copy.set(this.buffer.subarray(0, this.length));
+    return copy;
   }
 
   /** Empties the writer for reuse, keeping its buffer. */
