@@ -12,6 +12,7 @@ const ENCODE = /* @__PURE__ */ Uint8Array.from(ALPHABET, (char) => char.charCode
 const DECODE = new Int8Array(256).fill(-1);
 for (let index = 0; index < ALPHABET.length; index++) DECODE[ALPHABET.charCodeAt(index)] = index;
 const PAD = 61; // '='
+let scratch: Uint8Array | undefined;
 
 /**
  * Encodes bytes as base64url.
@@ -30,7 +31,10 @@ export function base64UrlEncode(bytes: Uint8Array, padding = true): string {
   const length = bytes.length;
   const rest = length % 3;
   const full = length - rest;
-  const out = new Uint8Array(((length + 2) / 3 | 0) * 4);
+  const size = ((length + 2) / 3 | 0) * 4;
+  // Encoding is synchronous: one scratch buffer serves every call (the text is what escapes, not the bytes).
+  if (scratch === undefined || scratch.length < size) scratch = new Uint8Array(Math.max(size, 512));
+  const out = scratch;
   let at = 0;
   for (let index = 0; index < full; index += 3) {
     const chunk = (bytes[index]! << 16) | (bytes[index + 1]! << 8) | bytes[index + 2]!;

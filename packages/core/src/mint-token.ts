@@ -4,9 +4,8 @@
  * @module
  */
 import { isValidatedGrant, normalizeGrant, type GrantInput, type TokenGrant } from './grant-request.js';
-import { andThen } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
-import { encodeTokenBuffer, finishTokenBuffer, SIG_ENTRY_LENGTH } from './token-encoder.js';
+import { mintInPlace } from './token-encoder.js';
 
 /**
  * Options for {@link mintToken}.
@@ -46,8 +45,6 @@ export function mintToken<K extends HmacKey>(
   options: MintTokenOptions = {},
 ): KeyResult<K, string> {
   const valid = isValidatedGrant(grant) ? grant : normalizeGrant(grant as GrantInput);
-  // One buffer from encoding to text: the signature is written into the room left after the signed bytes.
-  const buffer = encodeTokenBuffer(valid, options.timestamp ?? Math.floor(Date.now() / 1000));
-  const unsigned = buffer.subarray(0, buffer.length - SIG_ENTRY_LENGTH);
-  return andThen(key.sign(unsigned), (signature) => finishTokenBuffer(buffer, signature)) as KeyResult<K, string>;
+  // Encoded, signed and completed in one buffer; a synchronous key never waits and nothing is copied.
+  return mintInPlace(valid, options.timestamp ?? Math.floor(Date.now() / 1000), (data) => key.sign(data)) as KeyResult<K, string>;
 }

@@ -70,6 +70,38 @@ export function encodeUnsignedToken(grant: TokenGrant, timestamp: number): Uint8
  * @internal
  */
 export function encodeTokenBuffer(grant: TokenGrant, timestamp: number): Uint8Array {
+  return writeUnsigned(grant, timestamp).bytes(SIG_ENTRY_LENGTH);
+}
+
+/**
+ * Mints with a synchronous signer without copying: encodes into the shared writer, signs its bytes in place,
+ * appends `sig` and returns the text. Returns undefined (having written nothing the caller can see) when `sign`
+ * answers with a Promise; the caller then takes the buffered path, since the writer is shared.
+ *
+ * @internal
+ */
+export function mintInPlace(
+  grant: TokenGrant,
+  timestamp: number,
+  sign: (data: Uint8Array) => Uint8Array | Promise<Uint8Array>,
+): string | Promise<string> {
+  const writer = writeUnsigned(grant, timestamp);
+  const signature = sign(writer.written());
+  if (typeof (signature as Promise<Uint8Array>).then === 'function') {
+    const buffer = writer.bytes(SIG_ENTRY_LENGTH); // copied now: the shared writer will be reused before it settles
+    return (signature as Promise<Uint8Array>).then((tag) => finishTokenBuffer(buffer, tag));
+  }
+  if ((signature as Uint8Array).length !== SIGNATURE_LENGTH) {
+    throw new TokenMalformedError(`signature must be ${SIGNATURE_LENGTH} bytes`, { field: 'signature' });
+  }
+  writer.raw(SIG_SUFFIX);
+  writer.raw(signature as Uint8Array);
+  const bytes = writer.written();
+  bytes[0]! += 1; // one more entry: sig
+  return tokenText(bytes);
+}
+
+function writeUnsigned(grant: TokenGrant, timestamp: number): CborWriter {
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new TokenMalformedError('timestamp must be a non-negative integer', { field: 'timestamp' });
   }
@@ -97,7 +129,7 @@ export function encodeTokenBuffer(grant: TokenGrant, timestamp: number): Uint8Ar
     writer.raw(KEY.uuid);
     writer.text(grant.authorizedUuid);
   }
-  return writer.bytes(SIG_ENTRY_LENGTH);
+  return writer;
 }
 
 /**

@@ -92,6 +92,11 @@ export class CborWriter {
     return copy;
   }
 
+  /** What was written, without copying: valid until the writer is next reset. */
+  written(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+
   /** Empties the writer for reuse, keeping its buffer. */
   reset(): this {
     this.length = 0;
