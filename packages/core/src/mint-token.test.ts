@@ -74,3 +74,43 @@ describe('verifyToken', () => {
       .toThrow(expect.objectContaining({ code: 'ERR_TOKEN_SIGNATURE_INVALID' }));
   });
 });
+
+describe('verifyToken decode cache', () => {
+  it('gives the same answer the second time, from a frozen decode, with the signature checked each time', () => {
+    const token = mintToken({ ttl: 10, channels: [Channel.id('cached').read()], meta: { a: 1 } }, key, { timestamp: T });
+    const first = verifyToken(token, key, { now: T });
+    const second = verifyToken(token, key, { now: T });
+    expect(second).toEqual(first);
+    expect(Object.isFrozen(second.resources.channels)).toBe(true);
+    expect(Object.isFrozen(second.meta)).toBe(true);
+    // Each caller gets its own signature bytes: scribbling on them cannot poison the next verification.
+    second.signature.fill(0);
+    expect(verifyToken(token, key, { now: T }).signature).toEqual(first.signature);
+    // Cached or not, another keyset's key does not verify it.
+    expect(() => verifyToken(token, nodeCrypto.importKey('someone-else'), { now: T })).toThrow(
+      expect.objectContaining({ code: 'ERR_TOKEN_SIGNATURE_INVALID' }),
+    );
+    // Time is checked on every call.
+    expect(() => verifyToken(token, key, { now: T + 600 })).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_EXPIRED' }));
+  });
+
+  it('keeps answering correctly past its size bound, and never caches a forgery', () => {
+    const forger = nodeCrypto.importKey('forger');
+    for (let index = 0; index < 1_500; index++) {
+      const token = mintToken({ ttl: 10, channels: [Channel.id(`c${index}`).read()] }, key, { timestamp: T });
+      expect(verifyToken(token, key, { now: T }).resources.channels).toEqual({ [`c${index}`]: 1 });
+    }
+    const forged = mintToken({ ttl: 10, channels: [Channel.id('x').read()] }, forger, { timestamp: T });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(() => verifyToken(forged, key, { now: T })).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_SIGNATURE_INVALID' }));
+    }
+  });
+
+  it('works the same with an asynchronous key', async () => {
+    const asyncKey = await webCrypto.importKey('sec-c-unit');
+    const token = mintToken({ ttl: 10, channels: [Channel.id('async-cached').read()] }, key, { timestamp: T });
+    const first = await verifyToken(token, asyncKey, { now: T });
+    expect(await verifyToken(token, asyncKey, { now: T })).toEqual(first);
+  });
+});
+

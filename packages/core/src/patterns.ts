@@ -9,6 +9,7 @@
  */
 import { RE2JS } from 're2js';
 import { PatternInvalidError } from './errors.js';
+import { FifoCache } from './internal/fifo-cache.js';
 import { LIMITS } from './limits.js';
 
 /**
@@ -31,7 +32,7 @@ export interface CompiledPattern {
 // Compiling costs tens of microseconds; checks cost well under one. Every pattern is compiled once per process
 // and shared by every token that carries it. The cache is bounded so hostile token streams cannot grow it.
 const CACHE_SIZE = 2_048;
-const cache = new Map<string, CompiledPattern>();
+const cache = new FifoCache<string, CompiledPattern>(CACHE_SIZE);
 
 /**
  * Validates and compiles a pattern, from a process-wide cache.
@@ -53,7 +54,6 @@ export function compilePattern(source: string, field = 'pattern'): CompiledPatte
   const cached = cache.get(source);
   if (cached !== undefined) return cached;
   const compiled = compileUncached(source, field);
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(source, compiled);
   return compiled;
 }

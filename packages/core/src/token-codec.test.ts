@@ -71,6 +71,21 @@ describe('token decoding', () => {
     expect(payload.meta).toEqual({});
   });
 
+  it('round-trips a `__proto__` name and meta key as ordinary own keys (no prototype change)', () => {
+    const raw: TokenGrant = {
+      ttl: 5,
+      resources: { ...emptySlots(), channels: JSON.parse('{"__proto__": 1}') },
+      patterns: emptySlots(),
+      meta: JSON.parse('{"__proto__": "x"}'),
+    };
+    const payload = decodeToken(assembleToken(encodeUnsignedToken(raw, 1), new Uint8Array(32)));
+    expect(Object.keys(payload.resources.channels)).toEqual(['__proto__']);
+    expect(payload.resources.channels['__proto__']).toBe(1);
+    expect(Object.keys(payload.meta)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(payload.meta)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
   it('keeps nested meta from other issuers as plain objects', () => {
     const token = encode({ ...fields, v: 2, meta: { app: { version: '1' }, list: [1] } });
     expect(decodeToken(token).meta).toEqual({ app: { version: '1' }, list: [1] });

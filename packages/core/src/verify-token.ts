@@ -7,6 +7,7 @@
 import {
   TokenExpiredError, TokenMalformedError, TokenNotYetValidError, TokenSignatureInvalidError,
 } from './errors.js';
+import { FifoCache } from './internal/fifo-cache.js';
 import { isPromise, andThen, type MaybePromise } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
 import { readToken, signedBytesOf, tokenExpiresAt, tokenId, TOKEN_VERSION, type TokenPayload } from './token-codec.js';
@@ -73,17 +74,14 @@ export function verifyToken<K extends HmacKey>(
   keys: K | readonly K[],
   options: VerifyTokenOptions = {},
 ): KeyResult<K, VerifiedToken> {
-  const read = readToken(token);
-  const { payload } = read;
-  if (payload.version !== TOKEN_VERSION) {
-    throw new TokenMalformedError(`token version ${payload.version} is not supported`, { field: 'token.v' });
-  }
-  const signedBytes = signedBytesOf(read);
-  // A token whose sig is not last, or not 32 bytes, cannot have been signed by us: no key can match.
-  if (signedBytes === undefined || payload.signature.length !== 32) throw new TokenSignatureInvalidError();
+  const known = typeof token === 'string' ? decoded.get(token) : undefined;
+  const entry = known ?? decodeForVerify(token);
+  const { payload, signedBytes } = entry;
   const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
+  // The signature is checked on every call, cached decode or not: the cache saves parsing, never crypto.
   return andThen(matchKey(list, signedBytes, payload.signature, 0), (keyIndex) => {
     if (keyIndex < 0) throw new TokenSignatureInvalidError();
+    if (known === undefined) rememberIfSeenBefore(token, entry);
     // Built field by field (not spread) so every verified token shares one object shape: this is the hot path.
     const verified: VerifiedToken = {
       version: payload.version,
@@ -93,14 +91,66 @@ export function verifyToken<K extends HmacKey>(
       resources: payload.resources,
       patterns: payload.patterns,
       meta: payload.meta,
-      signature: payload.signature,
-      expiresAt: tokenExpiresAt(payload),
-      id: tokenId(payload),
+      signature: payload.signature.slice(), // a copy: the cached bytes must stay as they were signed
+      expiresAt: entry.expiresAt,
+      id: entry.id,
       keyIndex,
     };
     if (options.ignoreTime !== true) checkTime(verified, options);
     return verified;
   }) as KeyResult<K, VerifiedToken>;
+}
+
+/** A decoded token ready to verify: immutable, so one decode can serve every request that presents the token. */
+interface DecodedForVerify {
+  payload: TokenPayload;
+  signedBytes: Uint8Array;
+  expiresAt: number;
+  id: string;
+}
+
+// Servers see the same token on request after request. Keeping a verified token's immutable decode skips the parsing
+// (most of a verify's cost beside the HMAC) from its third presentation on; the HMAC still runs every time. A token
+// is kept on its second successful verification, so one-off tokens pay only a set insertion, not the freezing.
+// Only tokens whose signature matched are counted, so forgeries cannot churn it; both sets are bounded, FIFO.
+const DECODE_CACHE_SIZE = 1_024;
+const DECODE_CACHE_MAX_TOKEN = 4_096;
+const decoded = new FifoCache<string, DecodedForVerify>(DECODE_CACHE_SIZE);
+const seenOnce = new FifoCache<string, true>(DECODE_CACHE_SIZE * 4);
+
+function rememberIfSeenBefore(token: string, entry: DecodedForVerify): void {
+  if (token.length > DECODE_CACHE_MAX_TOKEN) return;
+  if (!seenOnce.delete(token)) {
+    seenOnce.set(token, true);
+    return;
+  }
+  remember(token, entry);
+}
+
+function decodeForVerify(token: string): DecodedForVerify {
+  const read = readToken(token);
+  const { payload } = read;
+  if (payload.version !== TOKEN_VERSION) {
+    throw new TokenMalformedError(`token version ${payload.version} is not supported`, { field: 'token.v' });
+  }
+  const signedBytes = signedBytesOf(read);
+  // A token whose sig is not last, or not 32 bytes, cannot have been signed by us: no key can match.
+  if (signedBytes === undefined || payload.signature.length !== 32) throw new TokenSignatureInvalidError();
+  return { payload, signedBytes, expiresAt: tokenExpiresAt(payload), id: tokenId(payload) };
+}
+
+function remember(token: string, entry: DecodedForVerify): void {
+  freezeDeep(entry.payload.resources);
+  freezeDeep(entry.payload.patterns);
+  freezeDeep(entry.payload.meta);
+  Object.freeze(entry.payload);
+  decoded.set(token, entry);
+}
+
+function freezeDeep(value: unknown): void {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || Object.isFrozen(value)) return;
+  for (const key of Object.keys(value)) freezeDeep((value as Record<string, unknown>)[key]);
+  Object.freeze(value);
 }
 
 function matchKey(keys: readonly HmacKey[], data: Uint8Array, signature: Uint8Array, from: number): MaybePromise<number> {
