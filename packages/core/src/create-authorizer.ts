@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { FifoCache } from './internal/fifo-cache.js';
 import type { PermissionSlots } from './slots.js';
 import type { CompiledPattern } from './patterns.js';
 import { PERMISSION_BITS, type Permission, type ResourceType } from './permissions.js';
@@ -160,7 +159,7 @@ export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
   // Compiled patterns by source, shared by every token (a verified token is a fresh object each time, so a per-token
   // cache would recompile on every request). Bounded, so hostile token streams cannot grow it; a refused pattern is
   // remembered as null and grants nothing.
-  const compiledBySource = new FifoCache<string, CompiledPattern | null>(PATTERN_CACHE_SIZE);
+  const compiledBySource = new Map<string, CompiledPattern | null>();
   function compiled(source: string): CompiledPattern | null {
     let pattern = compiledBySource.get(source);
     if (pattern === undefined) {
@@ -169,6 +168,8 @@ export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
       } catch {
         pattern = null; // a pattern the engine refuses (foreign issuer) grants nothing: fail closed
       }
+      // Starting over when full is rare (thousands of distinct patterns) and keeps this small for browser bundles.
+      if (compiledBySource.size >= PATTERN_CACHE_SIZE) compiledBySource.clear();
       compiledBySource.set(source, pattern);
     }
     return pattern;
