@@ -53,7 +53,9 @@ export interface VerifiedToken extends TokenPayload {
 
 /**
  * Verifies a token: well-formed, signed by one of `keys` (current first, then previous secrets for rotation),
- * compared in constant time by the key, and currently valid.
+ * compared in constant time by the key, and currently valid. The signature and the time are checked on every call;
+ * the decode of a token that already verified twice is reused, so treat the result as read-only (its permission
+ * records may be frozen).
  *
  * Exported from `@grantkit/core`.
  *
