@@ -23,8 +23,6 @@ const KEY = {
 };
 /** `"sig"` as a byte-string key (0x43 's' 'i' 'g') followed by the header of a 32-byte byte string (0x58 0x20). */
 const SIG_SUFFIX = Uint8Array.of(0x43, 0x73, 0x69, 0x67, 0x58, SIGNATURE_LENGTH);
-/** Bytes of the `sig` entry: key, byte-string header, tag. @internal */
-export const SIG_ENTRY_LENGTH = 6 + SIGNATURE_LENGTH;
 
 // Encoding is synchronous and never re-entered, so one writer (and its buffer) serves every mint.
 const WRITER = new CborWriter();
@@ -59,24 +57,12 @@ function writeSlots(writer: CborWriter, slots: PermissionSlots): void {
  * ```
  */
 export function encodeUnsignedToken(grant: TokenGrant, timestamp: number): Uint8Array {
-  const buffer = encodeTokenBuffer(grant, timestamp);
-  return buffer.subarray(0, buffer.length - SIG_ENTRY_LENGTH);
-}
-
-
-/**
- * Encodes the unsigned token into a buffer with room left for the `sig` entry, so minting copies the bytes once.
- *
- * @internal
- */
-export function encodeTokenBuffer(grant: TokenGrant, timestamp: number): Uint8Array {
-  return writeUnsigned(grant, timestamp).bytes(SIG_ENTRY_LENGTH);
+  return writeUnsigned(grant, timestamp).bytes();
 }
 
 /**
- * Mints with a synchronous signer without copying: encodes into the shared writer, signs its bytes in place,
- * appends `sig` and returns the text. Returns undefined (having written nothing the caller can see) when `sign`
- * answers with a Promise; the caller then takes the buffered path, since the writer is shared.
+ * Mints: encodes into the shared writer and signs its bytes. A synchronous signer's tag is appended in place, with
+ * no copy (the hot path); an asynchronous one gets a copy first, since the writer is reused before it settles.
  *
  * @internal
  */
@@ -88,12 +74,10 @@ export function mintInPlace(
   const writer = writeUnsigned(grant, timestamp);
   const signature = sign(writer.written());
   if (typeof (signature as Promise<Uint8Array>).then === 'function') {
-    const buffer = writer.bytes(SIG_ENTRY_LENGTH); // copied now: the shared writer will be reused before it settles
-    return (signature as Promise<Uint8Array>).then((tag) => finishTokenBuffer(buffer, tag));
+    const unsigned = writer.bytes();
+    return (signature as Promise<Uint8Array>).then((tag) => assembleToken(unsigned, tag));
   }
-  if ((signature as Uint8Array).length !== SIGNATURE_LENGTH) {
-    throw new TokenMalformedError(`signature must be ${SIGNATURE_LENGTH} bytes`, { field: 'signature' });
-  }
+  checkSignatureLength(signature as Uint8Array);
   writer.raw(SIG_SUFFIX);
   writer.raw(signature as Uint8Array);
   const bytes = writer.written();
@@ -132,20 +116,10 @@ function writeUnsigned(grant: TokenGrant, timestamp: number): CborWriter {
   return writer;
 }
 
-/**
- * Completes a buffer from {@link encodeTokenBuffer} with its signature, in place, and returns the token text.
- *
- * @internal
- */
-export function finishTokenBuffer(buffer: Uint8Array, signature: Uint8Array): string {
+function checkSignatureLength(signature: Uint8Array): void {
   if (signature.length !== SIGNATURE_LENGTH) {
     throw new TokenMalformedError(`signature must be ${SIGNATURE_LENGTH} bytes`, { field: 'signature' });
   }
-  const unsignedLength = buffer.length - SIG_ENTRY_LENGTH;
-  buffer[0]! += 1; // one more entry: sig
-  buffer.set(SIG_SUFFIX, unsignedLength);
-  buffer.set(signature, unsignedLength + SIG_SUFFIX.length);
-  return tokenText(buffer);
 }
 
 function tokenText(bytes: Uint8Array): string {
@@ -171,9 +145,7 @@ function tokenText(bytes: Uint8Array): string {
  * ```
  */
 export function assembleToken(unsigned: Uint8Array, signature: Uint8Array): string {
-  if (signature.length !== SIGNATURE_LENGTH) {
-    throw new TokenMalformedError(`signature must be ${SIGNATURE_LENGTH} bytes`, { field: 'signature' });
-  }
+  checkSignatureLength(signature);
   const bytes = new Uint8Array(unsigned.length + SIG_SUFFIX.length + SIGNATURE_LENGTH);
   bytes.set(unsigned);
   bytes[0] = unsigned[0]! + 1; // one more entry: sig

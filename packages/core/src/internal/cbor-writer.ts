@@ -85,11 +85,9 @@ export class CborWriter {
     this.length += 8;
   }
 
-  /** A copy of what was written, followed by `spare` zero bytes for the caller to fill. */
-  bytes(spare = 0): Uint8Array {
-    const copy = new Uint8Array(this.length + spare);
-    copy.set(this.buffer.subarray(0, this.length));
-    return copy;
+  /** A copy of what was written. */
+  bytes(): Uint8Array {
+    return this.buffer.slice(0, this.length);
   }
 
   /** What was written, without copying: valid until the writer is next reset. */
