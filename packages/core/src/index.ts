@@ -26,37 +26,37 @@ export {
 export type { Permission, PermissionFlags, ResourceType } from './permissions.js';
 export {
   GrantEntry, ChannelPermissionsGrant, UuidPermissionsGrant, ChannelGrant, GroupGrant, UuidGrant, SpaceGrant, UserGrant, Channel, Group, UUID, Space, User,
-} from './resources.js';
-export type { GrantMatch, GrantFactory } from './resources.js';
+} from './grant/builders.js';
+export type { GrantMatch, GrantFactory } from './grant/builders.js';
 export { emptySlots, RESOURCE_TYPES } from './slots.js';
 export type { PermissionSlots } from './slots.js';
 export {
   normalizeGrant, validateGrant, grantFromRequestBody, grantToRequestBody, lintGrant,
-} from './grant-request.js';
+} from './grant/grant-request.js';
 export type {
   MetaValue, TokenGrant, GrantTokenOptions, PermissionFlagsInput, PubNubPermissionsInput,
   PubNubGrantTokenParameters, GrantInput, GrantWarning,
-} from './grant-request.js';
+} from './grant/grant-request.js';
 export { LIMITS } from './limits.js';
-export { base64UrlEncode, base64UrlDecode } from './base64url.js';
-export { compilePattern, looksLikePattern, isAnchored } from './patterns.js';
-export type { CompiledPattern } from './patterns.js';
-export { TOKEN_VERSION, decodeToken, tokenExpiresAt, tokenId } from './token-codec.js';
-export { encodeUnsignedToken, assembleToken } from './token-encoder.js';
-export type { TokenPayload } from './token-codec.js';
-export { parseToken } from './parse-token.js';
-export type { ParsedToken, ParsedPermissions } from './parse-token.js';
-export { mintToken } from './mint-token.js';
-export type { MintTokenOptions } from './mint-token.js';
-export { verifyToken } from './verify-token.js';
+export { base64UrlEncode, base64UrlDecode } from './token/base64url.js';
+export { compilePattern, looksLikePattern, isAnchored } from './authorize/patterns.js';
+export type { CompiledPattern } from './authorize/patterns.js';
+export { TOKEN_VERSION, decodeToken, tokenExpiresAt, tokenId } from './token/reader.js';
+export { encodeUnsignedToken, assembleToken } from './token/writer.js';
+export type { TokenPayload } from './token/reader.js';
+export { parseToken } from './token/parse.js';
+export type { ParsedToken, ParsedPermissions } from './token/parse.js';
+export { mintToken } from './token/mint.js';
+export type { MintTokenOptions } from './token/mint.js';
+export { verifyToken } from './token/verify.js';
 export { revokeToken } from './revoke-token.js';
 export type { RevokeTokenOptions } from './revoke-token.js';
-export type { VerifyTokenOptions, VerifiedToken } from './verify-token.js';
-export { authorize } from './authorize.js';
-export { createAuthorizer } from './create-authorizer.js';
+export type { VerifyTokenOptions, VerifiedToken } from './token/verify.js';
+export { authorize } from './authorize/authorize.js';
+export { createAuthorizer } from './authorize/decision.js';
 export type {
   ResourceRef, AuthorizationRequest, AuthorizationDecision, DenyReason, GrantMatchInfo, PatternCompiler, AuthorizeFunction,
-} from './create-authorizer.js';
+} from './authorize/decision.js';
 export {
   percentEncode, canonicalQuery, signatureV2Message, signRequestV2, verifyRequestSignatureV2,
 } from './signature-v2.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../test/ports/node-crypto.js';
 import { errorResponseBody } from './http/error-response.js';
-import { mintToken } from './mint-token.js';
-import { Channel } from './resources.js';
+import { mintToken } from './token/mint.js';
+import { Channel } from './grant/builders.js';
 import { revokeToken } from './revoke-token.js';
 
 const NOW = 1_700_000_000;

@@ -6,7 +6,7 @@
  */
 import { FeatureDisabledError, StoreUnavailableError, TokenExpiredError } from './errors.js';
 import type { HmacKey, RevocationStore } from './ports.js';
-import { verifyToken, type VerifiedToken } from './verify-token.js';
+import { verifyToken, type VerifiedToken } from './token/verify.js';
 
 /**
  * Options of {@link revokeToken}.

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { base64UrlDecode, base64UrlEncode } from './base64url.js';
+import { base64UrlDecode, base64UrlEncode } from './token/base64url.js';
 import { RequestInvalidError, RequestSignatureInvalidError } from './errors.js';
 import { andThen } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';

@@ -1,7 +1,7 @@
 /** fast-check arbitraries shared by the property tests. */
 import fc from 'fast-check';
-import type { GrantTokenOptions } from '../src/grant-request.js';
-import { Channel, Group, UUID } from '../src/resources.js';
+import type { GrantTokenOptions } from '../src/grant/grant-request.js';
+import { Channel, Group, UUID } from '../src/grant/builders.js';
 
 // The oracles (cbor-x, the official SDK) mangle a `__proto__` key; ours keeps it, as tests elsewhere check directly.
 const notProto = (key: string) => key !== '__proto__';

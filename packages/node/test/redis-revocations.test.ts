@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Channel, mintToken, verifyToken } from '@grantkit/core';
-import { AccessManager } from '../src/access-manager.js';
+import { AccessManager } from '../src/sdk/access-manager.js';
 import { importKey } from '../src/crypto.js';
 import { RedisRevocationStore } from '../src/store/redis.js';
 import { startRedis, type RunningRedis } from './helpers/redis-server.js';

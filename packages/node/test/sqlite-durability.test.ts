@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessManager } from '../src/access-manager.js';
-import { loadDemoKeyset } from '../src/config.js';
+import { AccessManager } from '../src/sdk/access-manager.js';
+import { loadDemoKeyset } from '../src/service/config.js';
 import { startService, type RunningService } from './helpers/spawn-service.js';
 
 let dataDir: string;

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../test/ports/node-crypto.js';
-import { grantToRequestBody, normalizeGrant } from '../grant-request.js';
-import { mintToken } from '../mint-token.js';
+import { grantToRequestBody, normalizeGrant } from '../grant/grant-request.js';
+import { mintToken } from '../token/mint.js';
 import type { RevocationStore } from '../ports.js';
-import { Channel } from '../resources.js';
+import { Channel } from '../grant/builders.js';
 import { signRequestV2 } from '../signature-v2.js';
 import { createGrantHandler, type HandlerEvent, type Keyset } from './handler.js';
 

@@ -12,21 +12,21 @@
  *
  * @module
  */
-import { authorize } from '../authorize.js';
-import type { AuthorizationDecision, ResourceRef } from '../create-authorizer.js';
+import { authorize } from '../authorize/authorize.js';
+import type { AuthorizationDecision, ResourceRef } from '../authorize/decision.js';
 import {
   isGrantkitError, LimitExceededError, RequestInvalidError, StoreUnavailableError,
 } from '../errors.js';
 import { HttpError, toHttpError } from './error-response.js';
-import { grantFromRequestBody } from '../grant-request.js';
+import { grantFromRequestBody } from '../grant/grant-request.js';
 import type { MaybePromise } from '../internal/maybe-promise.js';
 import { LIMITS } from '../limits.js';
-import { mintToken } from '../mint-token.js';
+import { mintToken } from '../token/mint.js';
 import type { Permission } from '../permissions.js';
 import type { Clock, HmacKey, RevocationStore } from '../ports.js';
 import { verifyRequestSignatureV2 } from '../signature-v2.js';
 import { revokeToken } from '../revoke-token.js';
-import { verifyToken, type VerifiedToken } from '../verify-token.js';
+import { verifyToken, type VerifiedToken } from '../token/verify.js';
 
 /**
  * One keyset: what a subscribe key resolves to.

@@ -8,8 +8,8 @@ import {
   lintGrant, normalizeGrant, tokenExpiresAt, decodeToken,
   type MetaValue, type Permission, type PermissionFlagsInput, type PubNubGrantTokenParameters, type PubNubPermissionsInput,
 } from '@grantkit/core';
-import { AccessManager } from '../access-manager.js';
-import { AccessManagerError } from '../access-manager-error.js';
+import { AccessManager } from '../sdk/access-manager.js';
+import { AccessManagerError } from '../sdk/access-manager-error.js';
 import { CommandError, UsageError, type CliContext } from './cli-context.js';
 import { KEYSET_HELP, KEYSET_OPTIONS, parseOptions, requireRemoteKeys, resolveCliKeyset } from './parse-options.js';
 

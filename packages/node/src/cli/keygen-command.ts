@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import { generateKeyset } from '../keygen.js';
+import { generateKeyset } from '../service/keygen.js';
 import type { CliContext } from './cli-context.js';
 import { parseOptions } from './parse-options.js';
 

@@ -5,8 +5,8 @@
  * @module
  */
 import type { RevocationStore } from '@grantkit/core';
-import type { ServiceConfig } from '../config.js';
-import type { Logger } from '../logger.js';
+import type { ServiceConfig } from '../service/config.js';
+import type { Logger } from '../service/logger.js';
 import { MemoryRevocationStore } from '../store/memory.js';
 import { RedisRevocationStore } from '../store/redis.js';
 import { SqliteRevocationStore } from '../store/sqlite.js';

@@ -7,8 +7,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
-import { ConfigError, resolveServiceConfig, type ServiceConfig } from '../config.js';
-import type { KeysetConfig } from '../keygen.js';
+import { ConfigError, resolveServiceConfig, type ServiceConfig } from '../service/config.js';
+import type { KeysetConfig } from '../service/keygen.js';
 import { UsageError, type CliContext } from './cli-context.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

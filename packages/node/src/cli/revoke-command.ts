@@ -5,8 +5,8 @@
  * @internal
  * @module
  */
-import { AccessManager } from '../access-manager.js';
-import { silentLogger } from '../logger.js';
+import { AccessManager } from '../sdk/access-manager.js';
+import { silentLogger } from '../service/logger.js';
 import { CommandError, UsageError, type CliContext } from './cli-context.js';
 import { describe } from './grant-command.js';
 import { openStore } from './open-store.js';

@@ -5,9 +5,9 @@
  * @module
  */
 import { relative } from 'node:path';
-import { ConfigError, DEMO_KEYSET_FILE, resolveServiceConfig, type ServiceConfig } from '../config.js';
-import { createJsonLogger } from '../logger.js';
-import { startServer } from '../server.js';
+import { ConfigError, DEMO_KEYSET_FILE, resolveServiceConfig, type ServiceConfig } from '../service/config.js';
+import { createJsonLogger } from '../service/logger.js';
+import { startServer } from '../service/server.js';
 import { VERSION } from '../version.js';
 import { UsageError, type CliContext } from './cli-context.js';
 import { openStore } from './open-store.js';

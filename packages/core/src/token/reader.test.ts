@@ -1,12 +1,12 @@
 import { Encoder } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
-import pubnubTokens from '../../../../shared/spec/vectors/pubnub-tokens.json';
+import pubnubTokens from '../../../../../shared/spec/vectors/pubnub-tokens.json';
 import { base64UrlDecode, base64UrlEncode } from './base64url.js';
-import { LIMITS } from './limits.js';
-import { emptySlots } from './slots.js';
-import { decodeToken, readToken, signedBytesOf } from './token-codec.js';
-import { assembleToken, encodeUnsignedToken } from './token-encoder.js';
-import type { TokenGrant } from './grant-request.js';
+import { LIMITS } from '../limits.js';
+import { emptySlots } from '../slots.js';
+import { decodeToken, readToken, signedBytesOf } from './reader.js';
+import { assembleToken, encodeUnsignedToken } from './writer.js';
+import type { TokenGrant } from '../grant/grant-request.js';
 
 const plain = new Encoder({ useRecords: false, variableMapSize: true, tagUint8Array: false, useTag259ForMaps: false } as never);
 const encode = (value: unknown) => base64UrlEncode(plain.encode(value) as Uint8Array);

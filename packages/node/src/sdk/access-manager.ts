@@ -17,9 +17,9 @@ import {
   type MaybePromise, type ParsedToken, type RevocationStore, type VerifiedToken, type VerifyTokenOptions,
 } from '@grantkit/core';
 import { AccessManagerError, fromLocalError, fromResponse } from './access-manager-error.js';
-import { importKey, type NodeHmacKey } from './crypto.js';
+import { importKey, type NodeHmacKey } from '../crypto.js';
 import { GrantTokenRequest, type GrantRunner } from './grant-token-request.js';
-import { baseUrlOf, RemoteTransport } from './internal/remote-transport.js';
+import { baseUrlOf, RemoteTransport } from './remote-transport.js';
 import { requirePermission, type PermissionGuard, type RequirePermissionOptions } from './middleware.js';
 
 /**

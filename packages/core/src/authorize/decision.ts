@@ -6,10 +6,10 @@
  *
  * @module
  */
-import type { PermissionSlots } from './slots.js';
+import type { PermissionSlots } from '../slots.js';
 import type { CompiledPattern } from './patterns.js';
-import { PERMISSION_BITS, type Permission, type ResourceType } from './permissions.js';
-import { tokenExpiresAt, type TokenPayload } from './token-codec.js';
+import { PERMISSION_BITS, type Permission, type ResourceType } from '../permissions.js';
+import { tokenExpiresAt, type TokenPayload } from '../token/reader.js';
 
 /**
  * The resource a request touches. `space` / `user` are aliases of `channel` / `uuid`: each checks both slots.

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeCrypto } from '../test/ports/node-crypto.js';
-import { webCrypto } from '../test/ports/web-crypto.js';
-import { validGrant } from '../test/arbitraries.js';
-import { normalizeGrant } from './grant-request.js';
-import { mintToken } from './mint-token.js';
-import { parseToken } from './parse-token.js';
-import { decodePermissions } from './permissions.js';
-import { Channel } from './resources.js';
-import { decodeToken } from './token-codec.js';
-import { verifyToken } from './verify-token.js';
+import { nodeCrypto } from '../../test/ports/node-crypto.js';
+import { webCrypto } from '../../test/ports/web-crypto.js';
+import { validGrant } from '../../test/arbitraries.js';
+import { normalizeGrant } from '../grant/grant-request.js';
+import { mintToken } from './mint.js';
+import { parseToken } from './parse.js';
+import { decodePermissions } from '../permissions.js';
+import { Channel } from '../grant/builders.js';
+import { decodeToken } from './reader.js';
+import { verifyToken } from './verify.js';
 
 const key = nodeCrypto.importKey('sec-c-unit');
 const T = 1_700_000_000;

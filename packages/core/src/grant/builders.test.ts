@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_MASKS, ALLOWED_PERMISSIONS, decodePermissions, encodePermissions, permissionNames } from './permissions.js';
-import { Channel, Group, Space, User, UUID } from './resources.js';
+import { ALLOWED_MASKS, ALLOWED_PERMISSIONS, decodePermissions, encodePermissions, permissionNames } from '../permissions.js';
+import { Channel, Group, Space, User, UUID } from './builders.js';
 
 describe('builders', () => {
   it('build the PubNub bitmasks', () => {

@@ -18,12 +18,12 @@
  * @module
  */
 import { base64UrlDecode, base64UrlEncode } from './base64url.js';
-import { LimitExceededError, TokenMalformedError } from './errors.js';
-import type { PermissionSlots } from './slots.js';
-import { CborReader, keyCode, type CborValue } from './internal/cbor-reader.js';
-import { setEntry } from './internal/records.js';
-import { MAX_DEPTH, MAX_TOKEN_LENGTH } from './limits.js';
-import type { ResourceType } from './permissions.js';
+import { LimitExceededError, TokenMalformedError } from '../errors.js';
+import type { PermissionSlots } from '../slots.js';
+import { CborReader, keyCode, type CborValue } from './cbor-reader.js';
+import { setEntry } from '../internal/records.js';
+import { MAX_DEPTH, MAX_TOKEN_LENGTH } from '../limits.js';
+import type { ResourceType } from '../permissions.js';
 
 /**
  * Token format version written by PubNub's server and by grantkit.

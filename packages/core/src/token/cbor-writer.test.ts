@@ -2,10 +2,10 @@ import { Encoder } from 'cbor-x';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validGrant } from '../../test/arbitraries.js';
-import { normalizeGrant } from '../grant-request.js';
-import { SLOT_KEYS } from '../token-codec.js';
+import { normalizeGrant } from '../grant/grant-request.js';
+import { SLOT_KEYS } from './reader.js';
 import { CborWriter } from './cbor-writer.js';
-import { encodeUnsignedToken } from '../token-encoder.js';
+import { encodeUnsignedToken } from './writer.js';
 
 // cbor-x with the settings from TOOLCHAIN.md is the reference our writer must match byte for byte.
 const reference = new Encoder({ useRecords: false, variableMapSize: true, tagUint8Array: false, useTag259ForMaps: false } as never);

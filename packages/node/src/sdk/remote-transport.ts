@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { percentEncode, signRequestV2, type Clock } from '@grantkit/core';
-import { AccessManagerError, fromResponse, type AccessManagerOperation } from '../access-manager-error.js';
+import { AccessManagerError, fromResponse, type AccessManagerOperation } from './access-manager-error.js';
 import type { NodeHmacKey } from '../crypto.js';
 import { VERSION } from '../version.js';
 

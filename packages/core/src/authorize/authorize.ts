@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createAuthorizer, type AuthorizeFunction } from './create-authorizer.js';
+import { createAuthorizer, type AuthorizeFunction } from './decision.js';
 import { compilePattern } from './patterns.js';
 
 /**

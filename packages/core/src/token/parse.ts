@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { setEntry } from './internal/records.js';
-import type { PermissionSlots } from './slots.js';
-import { decodePermissions, type PermissionFlags } from './permissions.js';
-import { decodeToken } from './token-codec.js';
+import { setEntry } from '../internal/records.js';
+import type { PermissionSlots } from '../slots.js';
+import { decodePermissions, type PermissionFlags } from '../permissions.js';
+import { decodeToken } from './reader.js';
 
 /**
  * Resource permissions in the SDK's `parseToken` shape: each key present only when non-empty.

@@ -10,7 +10,7 @@
  */
 import {
   DELETE, GET, JOIN, MANAGE, READ, UPDATE, WRITE, type ResourceType,
-} from './permissions.js';
+} from '../permissions.js';
 
 /**
  * Whether an entry grants one exact name or a RegEx pattern.

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { TokenMalformedError } from './errors.js';
+import { TokenMalformedError } from '../errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const ENCODE = /* @__PURE__ */ Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));

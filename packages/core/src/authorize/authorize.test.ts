@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { authorize } from './authorize.js';
-import { createAuthorizer, type AuthorizationRequest } from './create-authorizer.js';
-import { emptySlots } from './slots.js';
-import type { TokenPayload } from './token-codec.js';
+import { createAuthorizer, type AuthorizationRequest } from './decision.js';
+import { emptySlots } from '../slots.js';
+import type { TokenPayload } from '../token/reader.js';
 
 const NOW = 1_700_000_000;
 function token(overrides: Partial<TokenPayload> = {}): TokenPayload {

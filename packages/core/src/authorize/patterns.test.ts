@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from './limits.js';
+import { LIMITS } from '../limits.js';
 import { compilePattern, isAnchored, looksLikePattern } from './patterns.js';
 
 describe('compilePattern', () => {

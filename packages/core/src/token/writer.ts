@@ -8,12 +8,12 @@
  * @module
  */
 import { base64UrlEncode } from './base64url.js';
-import { LimitExceededError, TokenMalformedError } from './errors.js';
-import type { TokenGrant } from './grant-request.js';
-import { CborWriter } from './internal/cbor-writer.js';
-import { LIMITS } from './limits.js';
-import type { PermissionSlots } from './slots.js';
-import { SIGNATURE_LENGTH, SLOT_KEYS, TOKEN_VERSION } from './token-codec.js';
+import { LimitExceededError, TokenMalformedError } from '../errors.js';
+import type { TokenGrant } from '../grant/grant-request.js';
+import { CborWriter } from './cbor-writer.js';
+import { LIMITS } from '../limits.js';
+import type { PermissionSlots } from '../slots.js';
+import { SIGNATURE_LENGTH, SLOT_KEYS, TOKEN_VERSION } from './reader.js';
 
 /** A key as a CBOR byte string: header 0x40 + length, then the ASCII bytes. */
 const byteKey = (text: string) => Uint8Array.from([0x40 + text.length, ...Array.from(text, (char) => char.charCodeAt(0))]);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Channel, type RevocationStore } from '@grantkit/core';
 import { AccessManager } from './access-manager.js';
 import { requirePermission, tokenFromRequest } from './middleware.js';
-import { MemoryRevocationStore } from './store/memory.js';
+import { MemoryRevocationStore } from '../store/memory.js';
 
 const revocations = new MemoryRevocationStore();
 const accessManager = new AccessManager({ subscribeKey: 'sub-c-mw', publishKey: 'pub-c-mw', secretKey: 'sec-c-mw', revocations });

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Channel, mintToken, signRequestV2, type RevocationStore } from '@grantkit/core';
-import { importKey } from './crypto.js';
+import { importKey } from '../crypto.js';
 import { createJsonLogger } from './logger.js';
 import { startServer } from './server.js';
 

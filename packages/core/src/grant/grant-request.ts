@@ -7,18 +7,18 @@
  */
 import {
   GrantInvalidError, LimitExceededError, PatternInvalidError, RequestInvalidError,
-} from './errors.js';
-import { hasEntry, setEntry } from './internal/records.js';
-import { LIMITS } from './limits.js';
-import { compilePattern, isAnchored, looksLikePattern } from './patterns.js';
-import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from './slots.js';
+} from '../errors.js';
+import { hasEntry, setEntry } from '../internal/records.js';
+import { LIMITS } from '../limits.js';
+import { compilePattern, isAnchored, looksLikePattern } from '../authorize/patterns.js';
+import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
 import {
   ALLOWED_MASKS, ALLOWED_PERMISSIONS, encodePermissions, permissionNames,
   type Permission, type ResourceType,
-} from './permissions.js';
+} from '../permissions.js';
 import type {
   ChannelGrant, GrantEntry, GroupGrant, SpaceGrant, UserGrant, UuidGrant,
-} from './resources.js';
+} from './builders.js';
 
 /**
  * A `meta` value: scalars only, as PubNub documents.

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Channel, Group, mintToken, Space, UUID, User, verifyToken, type RevocationStore } from '@grantkit/core';
 import { AccessManager } from './access-manager.js';
 import { AccessManagerError } from './access-manager-error.js';
-import { importKey } from './crypto.js';
-import { startServer, type GrantkitServer } from './server.js';
-import { MemoryRevocationStore } from './store/memory.js';
+import { importKey } from '../crypto.js';
+import { startServer, type GrantkitServer } from '../service/server.js';
+import { MemoryRevocationStore } from '../store/memory.js';
 
 const KEYS = { subscribeKey: 'sub-c-am', publishKey: 'pub-c-am', secretKey: 'sec-c-am' };
 const key = importKey(KEYS.secretKey);

@@ -6,7 +6,7 @@
  * @module
  */
 import { errorResponseBody, isGrantkitError, type GrantkitErrorCode } from '@grantkit/core';
-import { errorBody, type PubNubErrorBody } from './http/error-body.js';
+import { errorBody, type PubNubErrorBody } from '../service/error-body.js';
 
 /**
  * Codes of {@link AccessManagerError}: grantkit's, plus `ERR_NETWORK` (no answer; retryable),

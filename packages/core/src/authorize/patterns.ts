@@ -8,9 +8,9 @@
  * @module
  */
 import { RE2JS } from 're2js';
-import { PatternInvalidError } from './errors.js';
-import { FifoCache } from './internal/fifo-cache.js';
-import { LIMITS } from './limits.js';
+import { PatternInvalidError } from '../errors.js';
+import { FifoCache } from '../internal/fifo-cache.js';
+import { LIMITS } from '../limits.js';
 
 /**
  * A compiled pattern: call `test(name)` to search it in a resource name.

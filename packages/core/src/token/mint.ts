@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { isValidatedGrant, normalizeGrant, type GrantInput, type TokenGrant } from './grant-request.js';
-import type { HmacKey, KeyResult } from './ports.js';
-import { mintInPlace } from './token-encoder.js';
+import { isValidatedGrant, normalizeGrant, type GrantInput, type TokenGrant } from '../grant/grant-request.js';
+import type { HmacKey, KeyResult } from '../ports.js';
+import { mintInPlace } from './writer.js';
 
 /**
  * Options for {@link mintToken}.

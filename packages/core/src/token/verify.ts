@@ -6,11 +6,11 @@
  */
 import {
   TokenExpiredError, TokenMalformedError, TokenNotYetValidError, TokenSignatureInvalidError,
-} from './errors.js';
-import { FifoCache } from './internal/fifo-cache.js';
-import { isPromise, andThen, type MaybePromise } from './internal/maybe-promise.js';
-import type { HmacKey, KeyResult } from './ports.js';
-import { readToken, signedBytesOf, tokenExpiresAt, tokenId, TOKEN_VERSION, type TokenPayload } from './token-codec.js';
+} from '../errors.js';
+import { FifoCache } from '../internal/fifo-cache.js';
+import { isPromise, andThen, type MaybePromise } from '../internal/maybe-promise.js';
+import type { HmacKey, KeyResult } from '../ports.js';
+import { readToken, signedBytesOf, tokenExpiresAt, tokenId, TOKEN_VERSION, type TokenPayload } from './reader.js';
 
 /**
  * Options for {@link verifyToken}.

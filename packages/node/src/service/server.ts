@@ -7,13 +7,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGrantHandler, type Clock, type Keyset, type RevocationStore } from '@grantkit/core';
-import { importKey } from './crypto.js';
-import { errorBody } from './http/error-body.js';
-import { handleNodeRequest } from './http/node-adapter.js';
+import { importKey } from '../crypto.js';
+import { errorBody } from './error-body.js';
+import { handleNodeRequest } from './node-adapter.js';
 import type { KeysetConfig } from './keygen.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 /**
  * Options of {@link startServer}.

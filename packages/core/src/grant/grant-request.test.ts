@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import bodies from '../../../../shared/spec/vectors/grant-request-bodies.json';
+import bodies from '../../../../../shared/spec/vectors/grant-request-bodies.json';
 import {
   grantFromRequestBody, grantToRequestBody, lintGrant, normalizeGrant, validateGrant, type GrantInput,
 } from './grant-request.js';
-import { LIMITS } from './limits.js';
-import { Channel, Group, Space, User, UUID } from './resources.js';
-import { emptySlots } from './slots.js';
+import { LIMITS } from '../limits.js';
+import { Channel, Group, Space, User, UUID } from './builders.js';
+import { emptySlots } from '../slots.js';
 
 const base = { ttl: 15, channels: [Channel.id('a').read()] };
 
