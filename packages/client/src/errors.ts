@@ -1,12 +1,12 @@
 /**
- * The client's own typed error. Core's errors (`KeyInvalidError` for a refused secret key, `TokenMalformedError`
- * for a token that does not decode) are thrown as they are. Work cut short by `dispose()` rejects with the
- * standard `AbortError` `DOMException`, as `fetch` does when its signal aborts.
+ * The client's own typed error, a `GrantkitError` like every error grantkit throws (`isGrantkitError` is true for
+ * it). Core's errors (`KeyInvalidError` for a refused secret key, `TokenMalformedError` for a token that does not
+ * decode) are thrown as they are. Work cut short by `dispose()` rejects with the standard `AbortError`
+ * `DOMException`, as `fetch` does when its signal aborts: cancellation is the platform's, not an error of ours.
  *
  * @module
  */
-
-const MARKER = Symbol.for('grantkit.client-error');
+import { GrantkitError, isGrantkitError } from '@grantkit/core';
 
 /**
  * Options of {@link TokenRefreshError}.
@@ -45,28 +45,25 @@ export interface TokenRefreshErrorOptions {
  * });
  * ```
  */
-export class TokenRefreshError extends Error {
-  /** Stable, machine-readable identity of the failure. */
-  readonly code = 'ERR_TOKEN_REFRESH_FAILED' as const;
+export class TokenRefreshError extends GrantkitError {
+  declare readonly code: 'ERR_TOKEN_REFRESH_FAILED';
+  // An explicit name: bundlers minify class names, and `new.target.name` would then read `e`.
+  override name = 'TokenRefreshError';
   /** Whether trying again later may succeed. */
   readonly retryable: boolean;
   /** HTTP status of the token endpoint's answer, when there was one. */
   readonly status: number | undefined;
-  /** Marks the error across duplicate installs; see {@link isTokenRefreshError}. */
-  readonly [MARKER] = true;
 
   constructor(message: string, options: TokenRefreshErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    // An explicit name: bundlers minify class names, and `new.target.name` would then read `e`.
-    this.name = 'TokenRefreshError';
+    super('ERR_TOKEN_REFRESH_FAILED', message, options.cause === undefined ? {} : { cause: options.cause });
     this.retryable = options.retryable ?? true;
     this.status = options.status;
   }
 }
 
 /**
- * True for a {@link TokenRefreshError}, even one thrown by a second copy of the package (it checks a `Symbol.for`
- * marker, not `instanceof`). Core's errors (`KeyInvalidError`, `TokenMalformedError`) carry core's own marker.
+ * True for a {@link TokenRefreshError}, even one thrown by a second copy of the package (it checks grantkit's
+ * `Symbol.for` error marker and the code, not `instanceof`).
  *
  * Exported from `@grantkit/client`.
  *
@@ -78,5 +75,5 @@ export class TokenRefreshError extends Error {
  * ```
  */
 export function isTokenRefreshError(error: unknown): error is TokenRefreshError {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+  return isGrantkitError(error) && error.code === 'ERR_TOKEN_REFRESH_FAILED';
 }

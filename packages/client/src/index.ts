@@ -30,9 +30,13 @@ export type { TokenPlacement } from './attach-token.js';
 export { refuseSecretKey } from './secret-key.js';
 export { TokenRefreshError, isTokenRefreshError } from './errors.js';
 export type { TokenRefreshErrorOptions } from './errors.js';
-// Core's errors the client throws, and the vocabulary of its answers, so apps need only this package.
-export { decodeToken, KeyInvalidError, TokenMalformedError, LimitExceededError } from '@grantkit/core';
+// Core's errors the client throws (and the family's test), and the vocabulary of its answers, so apps need only this
+// package.
+export {
+  decodeToken, GrantkitError, isGrantkitError, KeyInvalidError, TokenMalformedError, LimitExceededError,
+} from '@grantkit/core';
 export type {
+  GrantkitErrorCode,
   AuthorizationDecision, DenyReason, GrantMatchInfo, ParsedToken, ParsedPermissions, Permission, PermissionFlags,
   ResourceRef, TokenPayload, Clock,
 } from '@grantkit/core';

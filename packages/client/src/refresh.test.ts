@@ -1,4 +1,4 @@
-import { KeyInvalidError, TokenMalformedError } from '@grantkit/core';
+import { isGrantkitError, KeyInvalidError, TokenMalformedError } from '@grantkit/core';
 import { describe, expect, it } from 'vitest';
 import { TokenRefreshError } from './errors.js';
 import { retryDelay, toRefreshError } from './refresh.js';
@@ -35,6 +35,8 @@ describe('toRefreshError', () => {
   ])('%s → retryable %s', (_name, cause, retryable, status) => {
     const error = toRefreshError(cause);
     expect(error).toBeInstanceOf(TokenRefreshError);
-    expect(error).toMatchObject({ code: 'ERR_TOKEN_REFRESH_FAILED', retryable, status, cause });
+    expect(error).toMatchObject({ code: 'ERR_TOKEN_REFRESH_FAILED', retryable, status });
+    expect(error.cause).toBe(cause);
+    expect(isGrantkitError(error)).toBe(true);
   });
 });

@@ -36,7 +36,7 @@ describe('bundle size', () => {
     const entry = await bundle(`export * from ${JSON.stringify(ENTRY)};`);
     // Exactly the core exports the client imports or re-exports.
     const core = await bundle(
-      "export { createAuthorizer, decodeToken, parseToken, KeyInvalidError, TokenMalformedError, LimitExceededError } from '@grantkit/core';",
+      "export { createAuthorizer, decodeToken, parseToken, GrantkitError, isGrantkitError, KeyInvalidError, TokenMalformedError, LimitExceededError } from '@grantkit/core';",
     );
     const own = entry.gzipped - core.gzipped;
     console.info(

@@ -25,8 +25,8 @@ describe('errors', () => {
     expect(error.message).toBe('Invalid ttl (ttl): Range should be 1 to 43200 minute(s).');
   });
 
-  it('map every code to 400, 403, 413 or 503', () => {
-    for (const status of Object.values(HTTP_STATUS_BY_CODE)) expect([400, 403, 413, 503]).toContain(status);
+  it('map every code to 400, 403, 413, 500, 502 or 503', () => {
+    for (const status of Object.values(HTTP_STATUS_BY_CODE)) expect([400, 403, 413, 500, 502, 503]).toContain(status);
     expect(HTTP_STATUS_BY_CODE.ERR_REQUEST_SIGNATURE_INVALID).toBe(403);
     expect(HTTP_STATUS_BY_CODE.ERR_LIMIT_EXCEEDED).toBe(413);
   });

@@ -6,7 +6,9 @@
  */
 
 /**
- * Every stable error code grantkit throws.
+ * Every stable error code grantkit throws, in every package: core's own, plus `ERR_CONFIG_INVALID` (a bad setting of
+ * the Node service or a route guard), `ERR_NETWORK` (a remote call got no answer), `ERR_RESPONSE_INVALID` (an answer
+ * grantkit cannot read) and `ERR_TOKEN_REFRESH_FAILED` (the browser client could not obtain a token).
  *
  * Exported from `@grantkit/core`.
  *
@@ -31,7 +33,11 @@ export type GrantkitErrorCode =
   | 'ERR_REQUEST_INVALID'
   | 'ERR_KEY_INVALID'
   | 'ERR_FEATURE_DISABLED'
-  | 'ERR_STORE_UNAVAILABLE';
+  | 'ERR_STORE_UNAVAILABLE'
+  | 'ERR_CONFIG_INVALID'
+  | 'ERR_NETWORK'
+  | 'ERR_RESPONSE_INVALID'
+  | 'ERR_TOKEN_REFRESH_FAILED';
 
 const MARKER = Symbol.for('grantkit.error');
 
@@ -53,7 +59,8 @@ export interface GrantkitErrorOptions {
 }
 
 /**
- * Base class of every grantkit error.
+ * Base class of every grantkit error, in every package (`@grantkit/node`'s `AccessManagerError` and
+ * `@grantkit/client`'s `TokenRefreshError` extend it too).
  *
  * Exported from `@grantkit/core`.
  *
@@ -337,7 +344,29 @@ export class StoreUnavailableError extends GrantkitError {
 }
 
 /**
- * Union of every concrete grantkit error; `switch (error.code)` narrows it.
+ * A setting is unusable: a bad flag or config file of the Node service, a route guard given the wrong options, or a
+ * server whose keyset configuration cannot be loaded (the REST handler answers that with a generic 500).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigInvalidError('port must be an integer from 0 to 65535', { field: 'port' });
+ * ```
+ */
+export class ConfigInvalidError extends GrantkitError {
+  static override code = 'ERR_CONFIG_INVALID' as const;
+  declare readonly code: 'ERR_CONFIG_INVALID';
+  override name = 'ConfigInvalidError';
+  constructor(message: string, options?: GrantkitErrorOptions) {
+    super('ERR_CONFIG_INVALID', message, options);
+  }
+}
+
+/**
+ * Union of the error classes `@grantkit/core` throws; `switch (error.code)` narrows it. Errors of the other packages
+ * (`AccessManagerError`, `TokenRefreshError`) are `GrantkitError`s outside this union: an
+ * `AccessManagerError` may carry `ERR_GRANT_INVALID` without being a `GrantInvalidError`.
  *
  * Exported from `@grantkit/core`.
  *
@@ -361,20 +390,22 @@ export type AnyGrantkitError =
   | RequestInvalidError
   | KeyInvalidError
   | FeatureDisabledError
-  | StoreUnavailableError;
+  | StoreUnavailableError
+  | ConfigInvalidError;
 
 /**
  * HTTP status for each error code, as PubNub's Access Manager answers: 400 bad input, 403 signature or token refused,
- * 413 too large, 503 store unavailable.
+ * 413 too large, 503 store (or, behind a proxy, the upstream service) unavailable; 500 for a server misconfiguration
+ * and 502 for an upstream answer that cannot be read.
  *
  * Exported from `@grantkit/core`.
  *
  * @example
  * ```ts
- * const status = HTTP_STATUS_BY_CODE[error.code]; // 400 | 403 | 413 | 503
+ * const status = HTTP_STATUS_BY_CODE[error.code]; // 400 | 403 | 413 | 500 | 502 | 503
  * ```
  */
-export const HTTP_STATUS_BY_CODE: Readonly<Record<GrantkitErrorCode, 400 | 403 | 413 | 503>> = /* @__PURE__ */ Object.freeze({
+export const HTTP_STATUS_BY_CODE: Readonly<Record<GrantkitErrorCode, 400 | 403 | 413 | 500 | 502 | 503>> = /* @__PURE__ */ Object.freeze({
   ERR_TOKEN_MALFORMED: 400,
   ERR_TOKEN_SIGNATURE_INVALID: 403,
   ERR_TOKEN_EXPIRED: 403,
@@ -388,21 +419,25 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<GrantkitErrorCode, 400 | 403 |
   ERR_KEY_INVALID: 400,
   ERR_FEATURE_DISABLED: 403,
   ERR_STORE_UNAVAILABLE: 503,
+  ERR_CONFIG_INVALID: 500,
+  ERR_NETWORK: 503,
+  ERR_RESPONSE_INVALID: 502,
+  ERR_TOKEN_REFRESH_FAILED: 503,
 });
 
 /**
- * True for any grantkit error, even one thrown by a second copy of the package (it checks a `Symbol.for` marker,
- * not `instanceof`).
+ * True for any grantkit error from any grantkit package, even one thrown by a second copy of the package (it checks
+ * a `Symbol.for` marker, not `instanceof`).
  *
  * Exported from `@grantkit/core`.
  *
  * @param error - Anything caught.
- * @returns Whether `error` is a grantkit error, narrowed to {@link AnyGrantkitError}.
+ * @returns Whether `error` is a {@link GrantkitError}; switch on its `code`.
  * @example
  * ```ts
  * catch (error) { if (isGrantkitError(error)) log(error.code) }
  * ```
  */
-export function isGrantkitError(error: unknown): error is AnyGrantkitError {
+export function isGrantkitError(error: unknown): error is GrantkitError {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
 }

@@ -16,7 +16,8 @@
 export {
   GrantkitError, TokenMalformedError, TokenSignatureInvalidError, TokenExpiredError, TokenNotYetValidError,
   TokenRevokedError, GrantInvalidError, PatternInvalidError, LimitExceededError, RequestSignatureInvalidError,
-  RequestInvalidError, KeyInvalidError, FeatureDisabledError, StoreUnavailableError, HTTP_STATUS_BY_CODE, isGrantkitError,
+  RequestInvalidError, KeyInvalidError, FeatureDisabledError, StoreUnavailableError, ConfigInvalidError,
+  HTTP_STATUS_BY_CODE, isGrantkitError,
 } from './errors.js';
 export type { GrantkitErrorCode, GrantkitErrorOptions, AnyGrantkitError } from './errors.js';
 export {
@@ -64,9 +65,13 @@ export type { SignatureV2Parts, VerifyRequestOptions } from './signature-v2.js';
 export type {
   HmacKey, SyncHmacKey, AsyncHmacKey, HmacSha256, KeyResult, RevocationStore, Clock, MaybePromise,
 } from './ports.js';
+export { checkToken, presentedToken } from './check-token.js';
+export type { CheckTokenOptions, TokenCheckReason, TokenCheckResult, TokenSources } from './check-token.js';
+export { readKeysetsFromEnv, normalizeKeyset, importKeyset, importSecretKeys } from './keysets.js';
+export type { Keyset, KeysetConfig, KeysetEnv } from './keysets.js';
 export { createGrantHandler } from './http/handler.js';
-export type {
-  Keyset, HandlerEvent, GrantHandlerOptions, GrantHandler, AuthorizeEndpointReason,
-} from './http/handler.js';
-export { errorResponseBody } from './http/error-response.js';
+export type { HandlerEvent, GrantHandlerOptions, GrantHandler } from './http/handler.js';
+export { errorResponseBody, readErrorResponseBody } from './http/error-response.js';
 export type { PubNubErrorBody } from './http/error-response.js';
+export { tokenCheckBody } from './http/token-check-body.js';
+export type { TokenCheckBody } from './http/token-check-body.js';

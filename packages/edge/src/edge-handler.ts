@@ -5,10 +5,10 @@
  * @module
  */
 import {
-  createGrantHandler, type Clock, type GrantHandlerOptions, type HandlerEvent, type Keyset, type MaybePromise,
-  type RevocationStore,
+  createGrantHandler, type Clock, type GrantHandlerOptions, type HandlerEvent, type Keyset, type KeysetConfig,
+  type MaybePromise, type RevocationStore,
 } from '@grantkit/core';
-import type { ExecutionContextLike, GrantkitEnv, KeysetBinding } from './env.js';
+import type { ExecutionContextLike, GrantkitEnv } from './env.js';
 import { importKeysets, keysetsFromEnv } from './keysets.js';
 import { revocationsFromEnv } from './revocations.js';
 
@@ -28,10 +28,10 @@ import { revocationsFromEnv } from './revocations.js';
  */
 export interface EdgeHandlerOptions<E extends GrantkitEnv = GrantkitEnv> {
   /**
-   * Where keysets come from, for secrets kept elsewhere (a Secrets Store binding, another service). Default: the
-   * `GRANTKIT_*` bindings, parsed once per isolate.
+   * Where keysets come from, for secrets kept elsewhere (a Secrets Store binding, another service). Their keys are
+   * trimmed as the bindings' are. Default: the `GRANTKIT_*` bindings, parsed once per isolate.
    */
-  keysets?: (env: E) => MaybePromise<readonly KeysetBinding[]>;
+  keysets?: (env: E) => MaybePromise<readonly KeysetConfig[]>;
   /**
    * The revocation store: a store, a function of `env`, or `false` to disable revocation. Default: the Durable
    * Object or KV binding, see {@link revocationsFromEnv}.
@@ -110,10 +110,10 @@ export function createEdgeHandler<E extends GrantkitEnv = GrantkitEnv>(options: 
           try {
             keysets = await keysetsFor(env);
           } catch (error) {
-            // A configuration fault is the operator's, not the client's: log it (binding names only, never values)
-            // and let the handler answer a generic 500 rather than a 400 that blames the request.
+            // A configuration fault is the operator's, not the client's: log it (binding names only, never values);
+            // the handler answers a generic 500 rather than a 400 that blames the request.
             console.error(`grantkit: ${error instanceof Error ? error.message : 'keysets could not be loaded'}`);
-            throw new Error('grantkit keysets are misconfigured');
+            throw error;
           }
           return keysets.get(subscribeKey);
         },

@@ -6,35 +6,16 @@
  *
  * @module
  */
-
-/**
- * One keyset as written in the `GRANTKIT_KEYSETS` binding.
- *
- * Exported from `@grantkit/edge`.
- *
- * @example
- * ```ts
- * const binding: KeysetBinding = {
- *   subscribeKey: 'sub-c-1', publishKey: 'pub-c-1', secretKey: 'sec-c-new', previousSecretKeys: ['sec-c-old'],
- * };
- * ```
- */
-export interface KeysetBinding {
-  subscribeKey: string;
-  publishKey: string;
-  /** The current secret: it signs new tokens and verifies everything. */
-  secretKey: string;
-  /** Retired secrets that still verify tokens and request signatures during a rotation, newest first. */
-  previousSecretKeys?: readonly string[];
-}
+import type { KeysetEnv } from '@grantkit/core';
 
 /**
  * The bindings `@grantkit/edge` reads from a Worker's `env` (or any object passed as `env`). Set secrets with
  * `wrangler secret put`, never in code or `wrangler.toml`.
  *
- * - One keyset: `GRANTKIT_SUBSCRIBE_KEY`, `GRANTKIT_PUBLISH_KEY`, `GRANTKIT_SECRET_KEY` (secret) and, during a
- *   rotation, `GRANTKIT_PREVIOUS_SECRET_KEYS` (secret, comma-separated).
- * - Several keysets: `GRANTKIT_KEYSETS` (secret), a JSON array of {@link KeysetBinding}.
+ * - Keysets: `@grantkit/core`'s `KeysetEnv`, read by its `readKeysetsFromEnv` (the reader the Node service uses too;
+ *   every key is trimmed). One keyset: `GRANTKIT_SUBSCRIBE_KEY`, `GRANTKIT_PUBLISH_KEY`, `GRANTKIT_SECRET_KEY`
+ *   (secret) and, during a rotation, `GRANTKIT_PREVIOUS_SECRET_KEYS` (secret, comma-separated). Several keysets:
+ *   `GRANTKIT_KEYSETS` (secret), a JSON array of `KeysetConfig`.
  * - Revocations: `GRANTKIT_REVOCATIONS` (a Durable Object namespace bound to {@link RevocationDurableObject}) or
  *   `GRANTKIT_REVOCATIONS_KV` (a KV namespace). With both, the Durable Object wins.
  *
@@ -46,14 +27,7 @@ export interface KeysetBinding {
  * export default createEdgeHandler<Env>();
  * ```
  */
-export interface GrantkitEnv {
-  GRANTKIT_SUBSCRIBE_KEY?: string;
-  GRANTKIT_PUBLISH_KEY?: string;
-  GRANTKIT_SECRET_KEY?: string;
-  /** Comma-separated previous secrets, newest first. */
-  GRANTKIT_PREVIOUS_SECRET_KEYS?: string;
-  /** JSON text (a secret) or an already-parsed array (a JSON `vars` entry) of {@link KeysetBinding}. */
-  GRANTKIT_KEYSETS?: string | readonly KeysetBinding[];
+export interface GrantkitEnv extends KeysetEnv {
   /** Durable Object namespace bound to {@link RevocationDurableObject}: immediate, strongly consistent revocation. */
   GRANTKIT_REVOCATIONS?: DurableObjectNamespaceLike;
   /** Workers KV namespace: eventually consistent revocation (about 60 s to reach every location). */

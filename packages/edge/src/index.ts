@@ -17,15 +17,15 @@
 export { createEdgeHandler } from './edge-handler.js';
 export type { EdgeHandler, EdgeHandlerOptions } from './edge-handler.js';
 export { authorizeRequest, forbiddenResponse } from './authorize-request.js';
-export type { AuthorizeRequestOptions, RequestAuthorization, RequestAuthorizationReason } from './authorize-request.js';
+export type { AuthorizeRequestOptions } from './authorize-request.js';
 export { importHmacKey, webCryptoHmacSha256 } from './crypto.js';
-export { readKeysetBindings, importKeysets, keysetsFromEnv } from './keysets.js';
+export { importKeysets, keysetsFromEnv } from './keysets.js';
 export { revocationsFromEnv } from './revocations.js';
 export { kvRevocationStore } from './store/kv.js';
 export type { KvRevocationStoreOptions } from './store/kv.js';
 export { RevocationDurableObject, durableObjectRevocationStore } from './store/durable-object.js';
 export type { DurableObjectRevocationStoreOptions } from './store/durable-object.js';
 export type {
-  GrantkitEnv, KeysetBinding, KvNamespaceLike, DurableObjectIdLike, DurableObjectStubLike, DurableObjectNamespaceLike,
+  GrantkitEnv, KvNamespaceLike, DurableObjectIdLike, DurableObjectStubLike, DurableObjectNamespaceLike,
   DurableObjectStorageLike, DurableObjectStateLike, ExecutionContextLike,
 } from './env.js';

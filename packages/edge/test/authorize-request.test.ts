@@ -16,18 +16,18 @@ async function tokenFor(grant: GrantInput, secretKey = EDGE.secretKey, timestamp
   return mintToken(grant, await importHmacKey(secretKey), timestamp === undefined ? {} : { timestamp });
 }
 
-function requestWith(token: string | undefined, options: { bearer?: boolean; uuid?: string } = {}): Request {
+function requestWith(token: string | undefined, options: { bearer?: boolean; uuid?: string; parameter?: 'auth' | 'token' } = {}): Request {
   const url = new URL('https://app.example/rooms/room-1');
-  if (token !== undefined && options.bearer !== true) url.searchParams.set('auth', token);
+  if (token !== undefined && options.bearer !== true) url.searchParams.set(options.parameter ?? 'auth', token);
   if (options.uuid !== undefined) url.searchParams.set('uuid', options.uuid);
   return new Request(url, token !== undefined && options.bearer === true ? { headers: { authorization: `Bearer ${token}` } } : {});
 }
 
 describe('authorizeRequest', () => {
-  it('allows a token from the auth query parameter or a Bearer header, and returns it verified', async () => {
+  it('allows a token from the auth or token query parameter or a Bearer header, and returns it verified', async () => {
     const token = await tokenFor({ ttl: 10, channels: [Channel.id('room-1').read()] });
-    for (const bearer of [false, true]) {
-      const decision = await authorizeRequest(requestWith(token, { bearer }), env, { ...ROOM, subscribeKey: EDGE.subscribeKey });
+    for (const request of [requestWith(token), requestWith(token, { parameter: 'token' }), requestWith(token, { bearer: true })]) {
+      const decision = await authorizeRequest(request, env, { ...ROOM, subscribeKey: EDGE.subscribeKey });
       expect(decision).toMatchObject({ allowed: true, reason: 'granted', match: { source: 'resources', key: 'room-1' } });
       expect(decision.token?.keyIndex).toBe(0);
     }
@@ -97,16 +97,26 @@ describe('authorizeRequest', () => {
     await expect(authorizeRequest(requestWith(token), env, { ...ROOM, subscribeKey: EDGE.subscribeKey, revocations: down }))
       .rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
   });
+
+  it('denies an expired token as expired while the store is down, as the authorize endpoint and Node do', async () => {
+    const token = await tokenFor({ ttl: 1, channels: [Channel.id('room-1').read()] }, EDGE.secretKey, nowSeconds() - 120);
+    let lookups = 0;
+    const down: RevocationStore = { revoke: async () => undefined, isRevoked: () => { lookups++; return Promise.reject(new Error('timeout')); } };
+    expect(await authorizeRequest(requestWith(token), env, { ...ROOM, subscribeKey: EDGE.subscribeKey, revocations: down }))
+      .toMatchObject({ allowed: false, reason: 'expired' });
+    expect(lookups).toBe(0);
+  });
 });
 
 describe('forbiddenResponse', () => {
-  it('is a 403 in Access Manager\'s shape, with the reason and no token', async () => {
+  it('is a 403 in the authorize endpoint\'s shape, with the reason and no token', async () => {
     const token = await tokenFor({ ttl: 10, channels: [Channel.id('room-2').read()] });
     const decision = await authorizeRequest(requestWith(token), env, { ...ROOM, subscribeKey: EDGE.subscribeKey });
     const response = forbiddenResponse(decision);
     expect(response.status).toBe(403);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ error: true, status: 403, service: 'Access Manager', message: expect.any(String), reason: 'no-grant' });
+    // The authorize endpoint's denial body, from core's tokenCheckBody.
+    expect(JSON.parse(text)).toEqual({ error: true, allowed: false, reason: 'no-grant', message: expect.any(String), status: 403, service: 'Access Manager' });
     expect(text).not.toContain(token.slice(0, 20));
   });
 });

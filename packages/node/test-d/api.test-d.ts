@@ -2,9 +2,9 @@
  * Type-level tests: the sync fast path stays sync, the builder chain resolves to `{ token }`, named arguments to a
  * string, and only per-type permissions compile.
  */
-import { Channel, Group, mintToken, verifyToken, type VerifiedToken } from '@grantkit/core';
+import { Channel, Group, mintToken, verifyToken, type TokenCheckResult, type VerifiedToken } from '@grantkit/core';
 import {
-  AccessManager, importKey, requirePermission, type AccessDecision, type GrantTokenResult, type PermissionGuard,
+  AccessManager, importKey, requirePermission, type Authorizer, type GrantTokenResult, type PermissionGuard,
   SqliteRevocationStore, RedisRevocationStore, MemoryRevocationStore,
 } from '../src/index.js';
 
@@ -25,14 +25,14 @@ async function awaited() {
   const named = await accessManager.grantToken({ ttl: 5, channels: [Channel.id('a').read()] });
   assert<Equals<typeof named, string>>();
   const decision = await accessManager.authorize(token, { resource: { channel: 'a' }, permission: 'read' });
-  assert<Equals<typeof decision, AccessDecision>>();
+  assert<Equals<typeof decision, TokenCheckResult>>();
 }
 void awaited;
 const sync = accessManager.grantTokenSync({ ttl: 5, resources: { channels: { a: { read: true } } } });
 assert<Equals<typeof sync, string>>();
 assert<Equals<ReturnType<typeof built.sync>, GrantTokenResult>>();
 const decision = accessManager.authorizeSync(token, { resource: { group: 'g' }, permission: 'read' });
-assert<Equals<typeof decision, AccessDecision>>();
+assert<Equals<typeof decision, TokenCheckResult>>();
 
 // @ts-expect-error groups have no write permission
 Group.id('g').write();
@@ -41,7 +41,9 @@ accessManager.grantToken().channels([Group.id('g').read()]);
 // @ts-expect-error permissions are checked
 accessManager.requirePermission({ channel: () => 'a', permission: 'fly' });
 
-const guard = requirePermission({ accessManager, permission: 'write', channel: () => 'a' });
+// The guard takes any Authorizer; an AccessManager is one.
+const authorizer: Authorizer = accessManager;
+const guard = requirePermission({ accessManager: authorizer, permission: 'write', channel: () => 'a' });
 assert<Equals<typeof guard, PermissionGuard>>();
 
 // SQLite lookups are synchronous; Redis may need a round trip.

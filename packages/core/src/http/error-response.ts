@@ -1,11 +1,12 @@
 /**
- * How errors become PubNub-shaped responses: one mapping, used by the REST handler and by anything that must
- * report the same error the same way (the Node SDK's local mode, for one).
+ * grantkit error codes ↔ PubNub error bodies, as one two-way table: the REST handler writes bodies from it, anything
+ * reporting an error the service's way (the Node SDK's local mode, the route guard) does too, and the Node SDK's
+ * remote mode reads a service's answer back into a code through the same rows.
  *
  * @module
  */
 import {
-  HTTP_STATUS_BY_CODE, isGrantkitError, type AnyGrantkitError, type GrantInvalidError,
+  HTTP_STATUS_BY_CODE, isGrantkitError, type GrantInvalidError, type GrantkitError, type GrantkitErrorCode,
 } from '../errors.js';
 
 /**
@@ -31,71 +32,96 @@ export interface PubNubErrorBody {
   service: 'Access Manager';
 }
 
-/** A PubNub-shaped error ready to send. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail: string,
-    readonly location: string,
-    readonly locationType: string,
-    readonly outcome: string,
-  ) {
-    super(title);
-  }
-
-  /** The PubNub-shaped body; `source` is the operation (`grant`, `revoke`, `authorize`). */
-  body(source: string): PubNubErrorBody {
-    return {
-      error: { message: this.title, source, details: [{ message: this.detail, location: this.location, locationType: this.locationType }] },
-      service: 'Access Manager',
-      status: this.status,
-    };
-  }
+/** What one error looks like on the wire, before `source` is known. */
+interface WireError {
+  status: number;
+  title: string;
+  detail: string;
+  location: string;
+  locationType: string;
 }
 
-
-/** The HTTP error for anything thrown while serving a request; unknown errors become a 500 that says nothing. @internal */
-export function toHttpError(error: unknown, source = ''): HttpError {
-  if (error instanceof HttpError) return error;
-  if (!isGrantkitError(error)) {
-    // Not bad input: a bug or a broken dependency. Say nothing specific.
-    return new HttpError(500, 'Internal Server Error', 'The request could not be processed.', 'server', 'server', 'internal');
-  }
-  const known = error as AnyGrantkitError;
-  const status = HTTP_STATUS_BY_CODE[known.code];
-  const field = known.field ?? 'body';
-  // Revoking a token that cannot be revoked is a bad request naming the token, as PubNub answers it.
-  const revokeDetail = source === 'revoke' ? REVOKE_DETAILS[known.code] : undefined;
-  if (revokeDetail !== undefined) return new HttpError(400, 'Invalid token', revokeDetail, 'token', 'path', known.code);
-  switch (known.code) {
-    case 'ERR_FEATURE_DISABLED':
-      return new HttpError(status, 'Feature disabled', known.message, 'subscribe-key', 'path', known.code);
-    case 'ERR_GRANT_INVALID':
-      return new HttpError(status, (known as GrantInvalidError).title, (known as GrantInvalidError).detail, bodyLocation(field), 'body', known.code);
-    case 'ERR_PATTERN_INVALID':
-      return new HttpError(status, 'Invalid RegExp', known.message, bodyLocation(field), 'body', known.code);
-    case 'ERR_LIMIT_EXCEEDED':
-      return new HttpError(status, 'Request Entity Too Large', known.message, field === 'body' ? 'body' : bodyLocation(field), 'body', known.code);
-    case 'ERR_REQUEST_SIGNATURE_INVALID':
-      return new HttpError(status, 'Signature does not match', known.message, field, 'query', known.code);
-    case 'ERR_REQUEST_INVALID':
-      return field === 'timestamp'
-        ? new HttpError(status, 'Invalid timestamp', known.message, 'timestamp', 'query', known.code)
-        : new HttpError(status, 'Invalid request', known.message, field, field === 'body' ? 'body' : 'query', known.code);
-    case 'ERR_STORE_UNAVAILABLE':
-      return new HttpError(status, 'Service Unavailable', known.message, 'store', 'server', known.code);
-    default:
-      return new HttpError(status, 'Invalid request', known.message, field, 'body', known.code);
-  }
+/**
+ * One row per code. `title` is PubNub's `error.message`; a fixed `detail` is part of the row's identity (the five
+ * token codes share the title `Invalid token`), otherwise the detail is the error's own message. `reads` lists other
+ * titles that mean this code in answers we read: PubNub's own wording and the titles grant validation uses.
+ */
+interface Row {
+  status?: number;
+  title: string | ((error: GrantkitError) => string);
+  detail?: string;
+  location: (field: string) => string;
+  locationType: string | ((field: string) => string);
+  reads?: RegExp;
 }
 
-const REVOKE_DETAILS: Partial<Record<string, string>> = {
-  ERR_TOKEN_MALFORMED: 'Token is malformed.',
-  ERR_LIMIT_EXCEEDED: 'Token is malformed.',
-  ERR_TOKEN_SIGNATURE_INVALID: 'Token was not issued for this keyset.',
-  ERR_TOKEN_EXPIRED: 'Token is expired.',
+const token = (detail: string): Row => ({ title: 'Invalid token', detail, location: () => 'token', locationType: 'path' });
+const server = (title: string, detail: string, location: string, status?: number): Row => ({
+  ...(status === undefined ? {} : { status }), title, detail, location: () => location, locationType: 'server',
+});
+
+const ROWS: Readonly<Record<GrantkitErrorCode, Row>> = {
+  ERR_TOKEN_MALFORMED: token('Token is malformed.'),
+  ERR_TOKEN_SIGNATURE_INVALID: token('Token was not issued for this keyset.'),
+  ERR_TOKEN_EXPIRED: token('Token is expired.'),
+  ERR_TOKEN_NOT_YET_VALID: token('Token is not yet valid.'),
+  ERR_TOKEN_REVOKED: token('Token is revoked.'),
+  ERR_GRANT_INVALID: {
+    title: (error) => (error as GrantInvalidError).title ?? 'Invalid grant',
+    location: bodyLocation,
+    locationType: 'body',
+    reads: /^Invalid (ttl|permissions|meta|authorized uuid|resource name|grant)\b|contains no permissions/i,
+  },
+  ERR_PATTERN_INVALID: { title: 'Invalid RegExp', location: bodyLocation, locationType: 'body' },
+  ERR_LIMIT_EXCEEDED: {
+    title: 'Request Entity Too Large',
+    location: (field) => (field === 'body' ? 'body' : bodyLocation(field)),
+    locationType: 'body',
+  },
+  ERR_REQUEST_SIGNATURE_INVALID: { title: 'Signature does not match', location: (field) => field, locationType: 'query', reads: /^Signature/i },
+  ERR_REQUEST_INVALID: {
+    title: (error) => (error.field === 'timestamp' ? 'Invalid timestamp' : error.field === 'subscribe-key' ? 'Invalid subscribe key' : 'Invalid request'),
+    location: (field) => field,
+    locationType: (field) => (field === 'body' ? 'body' : field === 'subscribe-key' ? 'path' : 'query'),
+    reads: /^Invalid (timestamp|subscribe key|request)\b/i,
+  },
+  ERR_KEY_INVALID: { title: 'Invalid key', location: (field) => field, locationType: 'body' },
+  ERR_FEATURE_DISABLED: { title: 'Feature disabled', location: () => 'subscribe-key', locationType: 'path' },
+  ERR_STORE_UNAVAILABLE: { title: 'Service Unavailable', location: () => 'store', locationType: 'server' },
+  // The rest never name the request: their details are fixed, so nothing internal (paths, hosts) reaches a client.
+  ERR_CONFIG_INVALID: server('Internal Server Error', 'The keyset configuration could not be loaded.', 'subscribe-key'),
+  ERR_NETWORK: server('Service Unavailable', 'The Access Manager service could not be reached.', 'upstream'),
+  ERR_RESPONSE_INVALID: server('Bad Gateway', 'The Access Manager service sent an answer that could not be read.', 'upstream'),
+  ERR_TOKEN_REFRESH_FAILED: server('Service Unavailable', 'No token could be obtained.', 'token-endpoint'),
 };
+
+const CODES = Object.keys(ROWS) as GrantkitErrorCode[];
+const UNKNOWN: WireError = { status: 500, title: 'Internal Server Error', detail: 'The request could not be processed.', location: 'server', locationType: 'server' };
+
+/** How `error` goes on the wire, and the outcome it is counted as. @internal */
+export function describeError(error: unknown, source: string): WireError & { outcome: string } {
+  // Not a grantkit error: a bug or a broken dependency. Say nothing specific.
+  if (!isGrantkitError(error)) return { ...UNKNOWN, outcome: 'internal' };
+  const code = error.code;
+  // Revoking a token that cannot be revoked is a 400 naming the token, as PubNub answers it; an oversized token there
+  // is just a malformed one.
+  if (source === 'revoke' && (code.startsWith('ERR_TOKEN_') || code === 'ERR_LIMIT_EXCEEDED')) {
+    const row = ROWS[code === 'ERR_LIMIT_EXCEEDED' ? 'ERR_TOKEN_MALFORMED' : code];
+    return { ...wire(row, error), status: 400, outcome: code };
+  }
+  return { ...wire(ROWS[code] ?? ROWS.ERR_REQUEST_INVALID, error), outcome: code };
+}
+
+function wire(row: Row, error: GrantkitError): WireError {
+  const field = error.field ?? 'body';
+  return {
+    status: row.status ?? HTTP_STATUS_BY_CODE[error.code] ?? 400,
+    title: typeof row.title === 'function' ? row.title(error) : row.title,
+    detail: row.detail ?? ((error as GrantInvalidError).detail ?? error.message),
+    location: row.location(field),
+    locationType: typeof row.locationType === 'function' ? row.locationType(field) : row.locationType,
+  };
+}
 
 /** PubNub names body locations from the top of the JSON body: `ttl`, `permissions.resources.channels.a`. */
 function bodyLocation(field: string): string {
@@ -104,8 +130,8 @@ function bodyLocation(field: string): string {
 }
 
 /**
- * The status and PubNub-shaped body the REST handler answers for an error, so other code (the Node SDK's local mode)
- * reports the same error in the same shape. Non-grantkit errors become a 500 that reveals nothing.
+ * The status and PubNub-shaped body the REST handler answers for an error, so other code (the Node SDK's local mode,
+ * the route guard) reports the same error in the same shape. Non-grantkit errors become a 500 that reveals nothing.
  *
  * Exported from `@grantkit/core`.
  *
@@ -119,5 +145,62 @@ function bodyLocation(field: string): string {
  * ```
  */
 export function errorResponseBody(error: unknown, source: string): PubNubErrorBody {
-  return toHttpError(error, source).body(source);
+  return bodyOf(describeError(error, source), source);
+}
+
+/** The body for a described error. @internal */
+export function bodyOf(described: WireError, source: string): PubNubErrorBody {
+  return {
+    error: { message: described.title, source, details: [{ message: described.detail, location: described.location, locationType: described.locationType }] },
+    service: 'Access Manager',
+    status: described.status,
+  };
+}
+
+/**
+ * Reads an error answer of a PubNub-compatible service (a grantkit service, or PubNub itself) back into a grantkit
+ * code, through the same table {@link errorResponseBody} writes from: the title (and, where the title is shared, the
+ * detail) picks the row; an answer no row describes falls back on its status (413 `ERR_LIMIT_EXCEEDED`, 503
+ * `ERR_STORE_UNAVAILABLE`, other 4xx `ERR_REQUEST_INVALID`, anything else `ERR_RESPONSE_INVALID`).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param status - The HTTP status of the answer.
+ * @param body - The parsed JSON body, or whatever came back (text, nothing).
+ * @returns The code, and the message to report: the body's title, or `HTTP <status>` when it has none.
+ * @example
+ * ```ts
+ * readErrorResponseBody(400, { status: 400, error: { message: 'Invalid ttl', source: 'grant', details: [] }, service: 'Access Manager' });
+ * // { code: 'ERR_GRANT_INVALID', message: 'Invalid ttl' }
+ * ```
+ */
+export function readErrorResponseBody(status: number, body: unknown): { code: GrantkitErrorCode; message: string } {
+  const error = (body as { error?: { message?: unknown; details?: Array<{ message?: unknown }> } } | undefined)?.error;
+  const title = typeof error?.message === 'string'
+    ? error.message
+    : typeof (body as { message?: unknown } | undefined)?.message === 'string' ? (body as { message: string }).message : undefined;
+  const message = title ?? `HTTP ${status}`;
+  if (title !== undefined) {
+    const detail = Array.isArray(error?.details) ? error.details[0]?.message : undefined;
+    // Rows with a fixed detail first: it tells apart the codes that share a title.
+    const code = CODES.find((candidate) => ROWS[candidate].detail !== undefined && ROWS[candidate].detail === detail && sameTitle(candidate, title))
+      ?? CODES.find((candidate) => ROWS[candidate].detail === undefined && sameTitle(candidate, title));
+    if (code !== undefined) return { code, message };
+    // `Invalid token` with a detail worded otherwise (PubNub's own service) still names a token problem.
+    if (/^Invalid token\b/i.test(title)) {
+      const text = typeof detail === 'string' ? detail : '';
+      return { code: /expired/i.test(text) ? 'ERR_TOKEN_EXPIRED' : /keyset/i.test(text) ? 'ERR_TOKEN_SIGNATURE_INVALID' : 'ERR_TOKEN_MALFORMED', message };
+    }
+  }
+  if (status === 413) return { code: 'ERR_LIMIT_EXCEEDED', message };
+  if (status === 503) return { code: 'ERR_STORE_UNAVAILABLE', message };
+  if (status >= 400 && status < 500) return { code: 'ERR_REQUEST_INVALID', message };
+  return { code: 'ERR_RESPONSE_INVALID', message };
+}
+
+function sameTitle(code: GrantkitErrorCode, title: string): boolean {
+  const row = ROWS[code];
+  if (row.reads?.test(title) === true) return true;
+  // A prefix, case-insensitively: PubNub's service words some titles with more after them.
+  return typeof row.title === 'string' && title.toLowerCase().startsWith(row.title.toLowerCase());
 }

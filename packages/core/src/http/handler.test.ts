@@ -158,8 +158,9 @@ describe('revoke and authorize', () => {
     expect(await json(await bare(signed('DELETE', revokePath)))).toMatchObject({ status: 403, body: { error: { message: 'Feature disabled' } } });
   });
 
-  it('reports bad authorize requests as 400 and bad tokens as 403 with a reason', async () => {
-    expect((await check('uuid=alice&channel=room-1&permission=read')).status).toBe(400);
+  it('reports bad authorize requests as 400 and bad or missing tokens as 403 with a reason', async () => {
+    // 403, not 400: a gateway (nginx auth_request) treats only 401/403 as a denial, anything else as its own error.
+    expect(await json(await check('uuid=alice&channel=room-1&permission=read'))).toMatchObject({ status: 403, body: { reason: 'missing', error: true } });
     expect((await check(`auth=${encodeURIComponent(token)}&channel=room-1&permission=fly`)).status).toBe(400);
     expect((await check(`auth=${encodeURIComponent(token)}&channel=a&group=b&permission=read`)).status).toBe(400);
     expect(await json(await check('auth=garbage&channel=a&permission=read'))).toMatchObject({ status: 403, body: { reason: 'malformed' } });

@@ -12,38 +12,20 @@
  *
  * @module
  */
-import { authorize } from '../authorize/authorize.js';
-import type { AuthorizationDecision, ResourceRef } from '../authorize/decision.js';
-import {
-  isGrantkitError, LimitExceededError, RequestInvalidError, StoreUnavailableError,
-} from '../errors.js';
-import { HttpError, toHttpError } from './error-response.js';
+import type { ResourceRef } from '../authorize/decision.js';
+import { checkToken, presentedToken } from '../check-token.js';
+import { ConfigInvalidError, LimitExceededError, RequestInvalidError, TokenMalformedError } from '../errors.js';
+import { bodyOf, describeError } from './error-response.js';
 import { grantFromRequestBody } from '../grant/grant-request.js';
 import type { MaybePromise } from '../internal/maybe-promise.js';
+import type { Keyset } from '../keysets.js';
 import { LIMITS } from '../limits.js';
 import { mintToken } from '../token/mint.js';
 import type { Permission } from '../permissions.js';
-import type { Clock, HmacKey, RevocationStore } from '../ports.js';
+import type { Clock, RevocationStore } from '../ports.js';
 import { verifyRequestSignatureV2 } from '../signature-v2.js';
 import { revokeToken } from '../revoke-token.js';
-import { verifyToken, type VerifiedToken } from '../token/verify.js';
-
-/**
- * One keyset: what a subscribe key resolves to.
- *
- * Exported from `@grantkit/core`.
- *
- * @example
- * ```ts
- * const keyset: Keyset = { subscribeKey: 'sub-c-1', publishKey: 'pub-c-1', keys: [currentKey, previousKey] };
- * ```
- */
-export interface Keyset {
-  subscribeKey: string;
-  publishKey: string;
-  /** The current secret's key first (it signs), then previous secrets (they still verify: key rotation). */
-  keys: readonly HmacKey[];
-}
+import { tokenCheckBody } from './token-check-body.js';
 
 /**
  * What the handler reports after each request, for metrics and logs. Never contains a token or a secret.
@@ -132,13 +114,11 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     let keyset: Keyset | undefined;
     try {
       keyset = await lookup(subscribeKey);
-    } catch {
+    } catch (cause) {
       // A broken keyset configuration is the server's fault, not the client's: never blame the request for it.
-      throw new HttpError(500, 'Internal Server Error', 'The keyset configuration could not be loaded.', 'subscribe-key', 'server', 'keyset-unavailable');
+      throw new ConfigInvalidError('the keyset configuration could not be loaded', { field: 'subscribe-key', cause });
     }
-    if (keyset === undefined) {
-      throw new HttpError(400, 'Invalid subscribe key', 'Unknown subscribe key.', 'subscribe-key', 'path', 'ERR_REQUEST_INVALID');
-    }
+    if (keyset === undefined) throw new RequestInvalidError('Unknown subscribe key.', { field: 'subscribe-key' });
     return keyset;
   }
 
@@ -169,7 +149,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
   async function revoke(request: Request, url: URL, keyset: Keyset, encodedToken: string): Promise<Response> {
     await checkSignature(request, url, keyset, '');
     const token = safeDecode(encodedToken);
-    if (token === '') throw new HttpError(400, 'Invalid token', 'Token is missing.', 'token', 'path', 'ERR_TOKEN_MALFORMED');
+    if (token === '') throw new TokenMalformedError('Token is missing.', { field: 'token' });
     await revokeToken(token, { keys: keyset.keys, revocations: options.revocations, now: clock() });
     return reply(200, { status: 200, data: { message: 'Success' }, service: SERVICE });
   }
@@ -189,9 +169,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       }
       for (const [name, value] of Object.entries(json)) if (typeof value === 'string') parameters.set(name, value);
     }
-    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
-    const token = parameters.get('token') ?? parameters.get('auth') ?? bearer;
-    if (token === undefined || token === '') throw new RequestInvalidError('A token is required (token, auth or Bearer)', { field: 'token' });
+    const token = presentedToken({ auth: parameters.get('auth'), token: parameters.get('token'), authorization: request.headers.get('authorization') });
     const permission = parameters.get('permission') as Permission | undefined;
     if (permission === undefined || !PERMISSIONS.includes(permission)) {
       throw new RequestInvalidError(`permission must be one of ${PERMISSIONS.join(', ')}`, { field: 'permission' });
@@ -203,29 +181,11 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     const [parameter, kind] = resources[0]!;
     const resource = { [kind]: parameters.get(parameter)! } as ResourceRef;
     const uuid = parameters.get('uuid');
-    const now = clock();
-
-    let verified: VerifiedToken;
-    try {
-      verified = await verifyToken(token, keyset.keys, { ignoreTime: true });
-    } catch (error) {
-      if (!isGrantkitError(error)) throw error;
-      const reason = error.code === 'ERR_TOKEN_SIGNATURE_INVALID' ? 'signature-invalid' : 'malformed';
-      const message = reason === 'malformed' ? 'Token is malformed' : 'Token is not signed by this keyset';
-      return [denial({ allowed: false, reason, message }), reason];
-    }
-    let revoked = false;
-    // An expired token is denied whatever the denylist says: spare the store the lookup (and the 503 when it is down).
-    if (options.revocations !== undefined && now < verified.expiresAt) {
-      try {
-        revoked = await options.revocations.isRevoked(verified.id);
-      } catch (cause) {
-        // Fail closed: an unreachable denylist must not let a revoked token through.
-        throw new StoreUnavailableError('revocation store is unavailable; denying', { cause });
-      }
-    }
-    const decision = authorize(verified, { ...(uuid === undefined ? {} : { uuid }), resource, permission, now, revoked });
-    return [decision.allowed ? reply(200, { ...decision, status: 200, service: SERVICE }) : denial(decision), decision.reason];
+    const result = await checkToken(token, {
+      keys: keyset.keys, revocations: options.revocations, resource, permission, now: clock(), ...(uuid === undefined ? {} : { uuid }),
+    });
+    const body = tokenCheckBody(result);
+    return [reply(body.status, body), result.reason];
   }
 
   return async function handle(request: Request): Promise<Response> {
@@ -272,9 +232,9 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
         outcome = 'not-found';
       }
     } catch (error) {
-      const failure = toHttpError(error, route);
+      const failure = describeError(error, route);
       outcome = failure.outcome;
-      response = reply(failure.status, failure.body(route));
+      response = reply(failure.status, bodyOf(failure, route));
     }
     if (options.onEvent !== undefined) {
       try {
@@ -301,22 +261,6 @@ function safeDecode(segment: string): string {
 
 function reply(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
-}
-
-/**
- * Reasons the authorize endpoint reports: the decision's, plus the two a token can fail on before any decision.
- *
- * Exported from `@grantkit/core`.
- *
- * @example
- * ```ts
- * const reason: AuthorizeEndpointReason = 'signature-invalid';
- * ```
- */
-export type AuthorizeEndpointReason = AuthorizationDecision['reason'] | 'malformed' | 'signature-invalid';
-
-function denial(decision: { allowed: boolean; reason: AuthorizeEndpointReason; message: string; match?: AuthorizationDecision['match'] }): Response {
-  return reply(403, { error: true, ...decision, status: 403, service: SERVICE });
 }
 
 function methodNotAllowed(): Response {

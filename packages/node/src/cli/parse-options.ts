@@ -7,8 +7,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
-import { ConfigError, resolveServiceConfig, type ServiceConfig } from '../service/config.js';
-import type { KeysetConfig } from '../service/keygen.js';
+import { isGrantkitError, type KeysetConfig } from '@grantkit/core';
+import { resolveServiceConfig, type ServiceConfig } from '../service/config.js';
 import { UsageError, type CliContext } from './cli-context.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -80,7 +80,7 @@ export function resolveCliKeyset(
       cwd: context.cwd,
     });
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
+    if (isConfigurationError(error)) throw new UsageError(error.message);
     throw error;
   }
   const keysets = config.keysets;
@@ -92,6 +92,11 @@ export function resolveCliKeyset(
   }
   if (keysets.length > 1) throw new UsageError('the config file has several keysets; pick one with --subscribe-key');
   return { keyset: keysets[0]!, source, dataDir: config.dataDir };
+}
+
+/** A bad setting or keyset from `resolveServiceConfig`: a usage error, not a failed operation. @internal */
+export function isConfigurationError(error: unknown): error is Error {
+  return isGrantkitError(error) && (error.code === 'ERR_CONFIG_INVALID' || error.code === 'ERR_KEY_INVALID');
 }
 
 /** Remote calls sign with the publish key and address the subscribe key: both must be real. @internal */

@@ -5,13 +5,13 @@
  * @module
  */
 import { relative } from 'node:path';
-import { ConfigError, DEMO_KEYSET_FILE, resolveServiceConfig, type ServiceConfig } from '../service/config.js';
+import { DEMO_KEYSET_FILE, resolveServiceConfig, type ServiceConfig } from '../service/config.js';
 import { createJsonLogger } from '../service/logger.js';
 import { startServer } from '../service/server.js';
 import { VERSION } from '../version.js';
 import { UsageError, type CliContext } from './cli-context.js';
 import { openStore } from './open-store.js';
-import { parseOptions } from './parse-options.js';
+import { isConfigurationError, parseOptions } from './parse-options.js';
 
 /** @internal */
 export const SERVE_HELP = `Usage: grantkit serve [--port <n>] [--data-dir <dir>] [options]
@@ -54,7 +54,7 @@ export async function serveCommand(context: CliContext): Promise<void> {
     const { help: _help, ...flags } = values;
     config = resolveServiceConfig({ flags, env: context.env, cwd: context.cwd });
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
+    if (isConfigurationError(error)) throw new UsageError(error.message);
     throw error;
   }
   const logger = createJsonLogger({ level: config.logLevel, write: context.stdout, base: { service: 'grantkit' } });

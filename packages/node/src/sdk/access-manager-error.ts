@@ -1,26 +1,14 @@
 /**
- * The error `AccessManager` throws, shaped like the official SDK's `PubNubError` (`error.status.statusCode`,
- * `error.status.errorData` holding PubNub's error body) so migrated error handling keeps working, plus a grantkit
- * `code` to switch on. Local and remote modes throw the same thing for the same mistake.
+ * The error `AccessManager` throws: a `GrantkitError` (so `isGrantkitError` and `error.code` work as everywhere)
+ * shaped like the official SDK's `PubNubError` (`error.status.statusCode`, `error.status.errorData` holding PubNub's
+ * error body) so migrated error handling keeps working. Local and remote modes throw the same thing for the same
+ * mistake: local errors are written, and remote answers read, through core's one code ↔ body table.
  *
  * @module
  */
-import { errorResponseBody, isGrantkitError, type GrantkitErrorCode } from '@grantkit/core';
-import { errorBody, type PubNubErrorBody } from '../service/error-body.js';
-
-/**
- * Codes of {@link AccessManagerError}: grantkit's, plus `ERR_NETWORK` (no answer; retryable),
- * `ERR_FEATURE_DISABLED` (revocation is off: no store configured) and `ERR_RESPONSE_INVALID` (an answer grantkit
- * cannot map).
- *
- * Exported from `@grantkit/node`.
- *
- * @example
- * ```ts
- * if (error.code === 'ERR_NETWORK') retryLater();
- * ```
- */
-export type AccessManagerErrorCode = GrantkitErrorCode | 'ERR_NETWORK' | 'ERR_RESPONSE_INVALID' | 'ERR_FEATURE_DISABLED';
+import {
+  errorResponseBody, GrantkitError, isGrantkitError, readErrorResponseBody, type GrantkitErrorCode, type PubNubErrorBody,
+} from '@grantkit/core';
 
 /**
  * The operations, named as the official SDK names them in `status.operation`.
@@ -78,9 +66,8 @@ const CATEGORY_BY_STATUS: Record<number, string> = {
  * }
  * ```
  */
-export class AccessManagerError extends Error {
-  /** What failed, to switch on. */
-  readonly code: AccessManagerErrorCode;
+export class AccessManagerError extends GrantkitError {
+  override name = 'AccessManagerError';
   /** HTTP status (0: no answer). Same as `status.statusCode`. */
   readonly statusCode: number;
   /** The official SDK's error status shape. */
@@ -90,11 +77,14 @@ export class AccessManagerError extends Error {
 
   constructor(
     message: string,
-    init: { code: AccessManagerErrorCode; statusCode: number; operation: AccessManagerOperation; errorData?: unknown; cause?: unknown },
+    init: {
+      code: GrantkitErrorCode; statusCode: number; operation: AccessManagerOperation; errorData?: unknown; field?: string; cause?: unknown;
+    },
   ) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = 'AccessManagerError';
-    this.code = init.code;
+    super(init.code, message, {
+      ...(init.field === undefined ? {} : { field: init.field }),
+      ...(init.cause === undefined ? {} : { cause: init.cause }),
+    });
     this.statusCode = init.statusCode;
     this.retryable = init.statusCode === 0 || init.statusCode === 503 || init.statusCode === 429;
     this.status = {
@@ -128,45 +118,16 @@ export function fromLocalError(error: unknown, operation: AccessManagerOperation
   const body = errorResponseBody(error, source);
   return new AccessManagerError(body.error.message, {
     code: error.code, statusCode: body.status, operation, errorData: body, cause: error,
+    ...(error.field === undefined ? {} : { field: error.field }),
   });
 }
 
-const CODE_BY_TITLE: Array<[RegExp, AccessManagerErrorCode]> = [
-  [/^Invalid RegExp/i, 'ERR_PATTERN_INVALID'],
-  [/^Invalid (ttl|permissions|meta|authorized uuid|resource name)|contains no permissions/i, 'ERR_GRANT_INVALID'],
-  [/^Invalid timestamp/i, 'ERR_REQUEST_INVALID'],
-  [/^Signature/i, 'ERR_REQUEST_SIGNATURE_INVALID'],
-  [/^Invalid token/i, 'ERR_TOKEN_MALFORMED'],
-  [/^Feature disabled/i, 'ERR_FEATURE_DISABLED'],
-];
-
 /**
- * Builds the error for a non-2xx answer from a PubNub-compatible service.
+ * Builds the error for a non-2xx answer from a PubNub-compatible service, read through core's code ↔ body table.
  *
  * @internal
  */
 export function fromResponse(statusCode: number, body: unknown, operation: AccessManagerOperation): AccessManagerError {
-  const title = typeof (body as PubNubErrorBody | undefined)?.error?.message === 'string'
-    ? (body as PubNubErrorBody).error.message
-    : typeof (body as { message?: unknown } | undefined)?.message === 'string'
-      ? (body as { message: string }).message
-      : `HTTP ${statusCode}`;
-  let code: AccessManagerErrorCode = 'ERR_RESPONSE_INVALID';
-  if (statusCode === 413) code = 'ERR_LIMIT_EXCEEDED';
-  else if (statusCode === 503) code = 'ERR_STORE_UNAVAILABLE';
-  else {
-    for (const [pattern, candidate] of CODE_BY_TITLE) {
-      if (pattern.test(title)) {
-        code = candidate;
-        break;
-      }
-    }
-    if (code === 'ERR_TOKEN_MALFORMED') {
-      const detail = (body as PubNubErrorBody).error.details?.[0]?.message ?? '';
-      if (/expired/i.test(detail)) code = 'ERR_TOKEN_EXPIRED';
-      else if (/keyset/i.test(detail)) code = 'ERR_TOKEN_SIGNATURE_INVALID';
-    }
-    if (code === 'ERR_RESPONSE_INVALID' && statusCode === 400) code = 'ERR_REQUEST_INVALID';
-  }
-  return new AccessManagerError(title, { code, statusCode, operation, ...(body === undefined ? {} : { errorData: body }) });
+  const { code, message } = readErrorResponseBody(statusCode, body);
+  return new AccessManagerError(message, { code, statusCode, operation, ...(body === undefined ? {} : { errorData: body }) });
 }

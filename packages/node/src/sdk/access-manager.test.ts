@@ -87,8 +87,24 @@ describe('AccessManager, local mode', () => {
     await expect(accessManager.revokeToken(token)).resolves.toEqual({});
     expect(accessManager.authorizeSync(token, request)).toMatchObject({ allowed: false, reason: 'revoked' });
     expect(await accessManager.authorize('garbage', request)).toMatchObject({ allowed: false, reason: 'malformed' });
+    expect(await accessManager.authorize('', request)).toMatchObject({ allowed: false, reason: 'missing' });
     const foreign = mintToken({ ttl: 5, channels: [Channel.id('room-1').read()] }, importKey('other'));
     expect(await accessManager.authorize(foreign, request)).toMatchObject({ allowed: false, reason: 'signature-invalid' });
+  });
+
+  it('returns the verified token with the decision, locally', async () => {
+    const token = accessManager.grantTokenSync({ ttl: 5, authorizedUuid: 'alice', meta: { role: 'admin' }, channels: [Channel.id('room-1').read()] });
+    const decision = await accessManager.authorize(token, { uuid: 'alice', resource: { channel: 'room-1' }, permission: 'read' });
+    expect(decision.token).toMatchObject({ authorizedUuid: 'alice', meta: { role: 'admin' }, keyIndex: 0 });
+  });
+
+  it('trims its keys as the GRANTKIT_* readers do: a secret with a trailing newline signs as without', () => {
+    const padded = new AccessManager({ subscribeKey: ' sub-c-am\n', secretKey: `${KEYS.secretKey}\n`, previousSecretKeys: [' sec-c-old '], clock: () => 1_790_000_000 });
+    expect(padded.subscribeKey).toBe('sub-c-am');
+    const grant = { ttl: 5, channels: [Channel.id('a').read()] };
+    expect(padded.grantTokenSync(grant)).toBe(mintToken(grant, key, { timestamp: 1_790_000_000 }));
+    const old = mintToken(grant, importKey('sec-c-old'));
+    expect(padded.verifyToken(old, { ignoreTime: true }).keyIndex).toBe(1);
   });
 
   it('answers revoke errors as PubNub: 400 Invalid token (expired, malformed, foreign), 403 without a store', async () => {
@@ -114,6 +130,9 @@ describe('AccessManager, local mode', () => {
       const error = await failure(() => manager.authorize(token, request));
       expect(error).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', statusCode: 503, retryable: true });
       expect(await failure(() => manager.revokeToken(token))).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', statusCode: 503 });
+      // An expired token needs no lookup: denied as expired, store down or not (as the REST endpoint answers).
+      const expired = mintToken({ ttl: 1, channels: [Channel.id('a').read()] }, key, { timestamp: 1_000 });
+      expect(await manager.authorize(expired, request)).toMatchObject({ allowed: false, reason: 'expired' });
     }
     const asyncStore: RevocationStore = { revoke: async () => undefined, isRevoked: async () => false };
     const manager = new AccessManager({ ...KEYS, revocations: asyncStore });

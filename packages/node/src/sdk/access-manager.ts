@@ -11,13 +11,13 @@
  * @module
  */
 import {
-  authorize as decide, grantToRequestBody, isGrantkitError, mintToken, normalizeGrant, parseToken as parse,
-  revokeToken, verifyToken as verify, KeyInvalidError, StoreUnavailableError,
-  type AuthorizationRequest, type AuthorizeEndpointReason, type Clock, type GrantInput, type GrantMatchInfo,
-  type MaybePromise, type ParsedToken, type RevocationStore, type VerifiedToken, type VerifyTokenOptions,
+  checkToken, grantToRequestBody, importSecretKeys, KeyInvalidError, mintToken, normalizeGrant, parseToken as parse,
+  revokeToken, verifyToken as verify, type Clock, type GrantInput, type MaybePromise, type ParsedToken,
+  type RevocationStore, type TokenCheckResult, type VerifiedToken, type VerifyTokenOptions,
 } from '@grantkit/core';
 import { AccessManagerError, fromLocalError, fromResponse } from './access-manager-error.js';
-import { importKey, type NodeHmacKey } from '../crypto.js';
+import type { AccessRequest, Authorizer } from './authorizer.js';
+import { nodeCrypto, type NodeHmacKey } from '../crypto.js';
 import { GrantTokenRequest, type GrantRunner } from './grant-token-request.js';
 import { baseUrlOf, RemoteTransport } from './remote-transport.js';
 import { requirePermission, type PermissionGuard, type RequirePermissionOptions } from './middleware.js';
@@ -37,9 +37,12 @@ export interface AccessManagerOptions {
   subscribeKey: string;
   /** Needed in remote mode (signature v2 covers it). */
   publishKey?: string;
-  /** The keyset's secret key: signs tokens (local) or requests (remote). Never leaves this process. */
+  /**
+   * The keyset's secret key: signs tokens (local) or requests (remote). Never leaves this process. Trimmed, as every
+   * key grantkit reads (so `process.env.GRANTKIT_SECRET_KEY` with a trailing newline is the same secret).
+   */
   secretKey: string;
-  /** Previous secret keys still accepted when verifying (rotation). */
+  /** Previous secret keys still accepted when verifying (rotation); trimmed too. */
   previousSecretKeys?: readonly string[];
   /** The uuid this server identifies as in remote calls. Default `grantkit-server`. */
   userId?: string;
@@ -55,38 +58,6 @@ export interface AccessManagerOptions {
   fetch?: typeof fetch;
   /** Unix seconds. Default `Date.now()`. */
   clock?: Clock;
-}
-
-/**
- * One question for {@link AccessManager.authorize}: who wants which permission on which resource.
- *
- * Exported from `@grantkit/node`.
- *
- * @example
- * ```ts
- * const request: AccessRequest = { uuid: 'alice', resource: { channel: 'room-1' }, permission: 'write' };
- * ```
- */
-export type AccessRequest = Omit<AuthorizationRequest, 'revoked'>;
-
-/**
- * The answer of {@link AccessManager.authorize}: core's decision, plus `malformed` / `signature-invalid` for tokens
- * that fail before any decision (the same reasons the service's authorize endpoint reports).
- *
- * Exported from `@grantkit/node`.
- *
- * @example
- * ```ts
- * const { allowed, reason, message } = await accessManager.authorize(token, request);
- * ```
- */
-export interface AccessDecision {
-  allowed: boolean;
-  reason: AuthorizeEndpointReason;
-  /** One sentence, safe to log and to show (no token). */
-  message: string;
-  /** The grant entry the decision rests on, when one matched. */
-  match?: GrantMatchInfo;
 }
 
 /**
@@ -122,7 +93,7 @@ export type RevokeTokenResult = Record<string, never>;
  * await accessManager.revokeToken(token);
  * ```
  */
-export class AccessManager {
+export class AccessManager implements Authorizer {
   /** `local` mints and verifies in-process; `remote` calls an Access Manager REST endpoint. */
   readonly mode: 'local' | 'remote';
   /** The subscribe key of this keyset. */
@@ -138,22 +109,23 @@ export class AccessManager {
    * @throws `KeyInvalidError` `ERR_KEY_INVALID` for an empty secret, or a remote origin without `publishKey`.
    */
   constructor(options: AccessManagerOptions) {
-    if (typeof options?.subscribeKey !== 'string' || options.subscribeKey === '') {
-      throw new KeyInvalidError('subscribeKey is required', { field: 'subscribeKey' });
-    }
-    this.subscribeKey = options.subscribeKey;
-    this.#keys = [options.secretKey, ...(options.previousSecretKeys ?? [])].map((secret) => importKey(secret));
+    // Keys are trimmed, as everywhere grantkit reads them (GRANTKIT_* variables, bindings, config files).
+    const subscribeKey = typeof options?.subscribeKey === 'string' ? options.subscribeKey.trim() : '';
+    if (subscribeKey === '') throw new KeyInvalidError('subscribeKey is required', { field: 'subscribeKey' });
+    this.subscribeKey = subscribeKey;
+    this.#keys = importSecretKeys(options, nodeCrypto);
     this.#revocations = options.revocations;
     this.#clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
     if (options.origin !== undefined) {
-      if (typeof options.publishKey !== 'string' || options.publishKey === '') {
+      const publishKey = typeof options.publishKey === 'string' ? options.publishKey.trim() : '';
+      if (publishKey === '') {
         throw new KeyInvalidError('publishKey is required in remote mode (signature v2 covers it)', { field: 'publishKey' });
       }
       this.mode = 'remote';
       this.#remote = new RemoteTransport({
         baseUrl: baseUrlOf(options.origin, options.ssl),
-        subscribeKey: options.subscribeKey,
-        publishKey: options.publishKey,
+        subscribeKey,
+        publishKey,
         key: this.#keys[0]!,
         userId: options.userId ?? 'grantkit-server',
         fetch: options.fetch ?? globalThis.fetch,
@@ -281,11 +253,13 @@ export class AccessManager {
 
   /**
    * Decides whether `token` lets `request.uuid` use `request.permission` on `request.resource` now, revocations
-   * included. A bad token is a denial (`malformed`, `signature-invalid`), not an exception.
+   * included, with `@grantkit/core`'s `checkToken` (locally) or the service's authorize endpoint (remotely), which
+   * decide alike. A bad or missing token is a denial (`malformed`, `signature-invalid`, `missing`), not an
+   * exception; an expired token is denied as `expired` without a revocation lookup, even while the store is down.
    *
    * @param token - The token the client sent.
    * @param request - uuid, resource, permission.
-   * @returns The decision.
+   * @returns The decision; in local mode with the verified token (`token`) once its signature checked out.
    * @throws {@link AccessManagerError} 503 `ERR_STORE_UNAVAILABLE` when revocations cannot be checked (fail closed);
    *   remote mode: `ERR_NETWORK`, `ERR_REQUEST_INVALID`.
    * @example
@@ -294,7 +268,7 @@ export class AccessManager {
    * if (!decision.allowed) return response.status(403).json(decision);
    * ```
    */
-  async authorize(token: string, request: AccessRequest): Promise<AccessDecision> {
+  async authorize(token: string, request: AccessRequest): Promise<TokenCheckResult> {
     if (this.#remote !== undefined) return this.#authorizeRemote(token, request);
     return this.#authorizeLocal(token, request);
   }
@@ -312,7 +286,7 @@ export class AccessManager {
    * if (!accessManager.authorizeSync(token, { uuid, resource: { channel }, permission: 'write' }).allowed) deny();
    * ```
    */
-  authorizeSync(token: string, request: AccessRequest): AccessDecision {
+  authorizeSync(token: string, request: AccessRequest): TokenCheckResult {
     this.#requireLocal('authorizeSync', 'GrantkitAuthorize');
     const decision = this.#authorizeLocal(token, request);
     if (isThenable(decision)) {
@@ -324,30 +298,19 @@ export class AccessManager {
     return decision;
   }
 
-  #authorizeLocal(token: string, request: AccessRequest): MaybePromise<AccessDecision> {
-    let verified: VerifiedToken;
+  #authorizeLocal(token: string, request: AccessRequest): MaybePromise<TokenCheckResult> {
+    let result: MaybePromise<TokenCheckResult>;
     try {
-      verified = verify(token, this.#keys, { ignoreTime: true });
+      result = checkToken(token, { ...request, keys: this.#keys, revocations: this.#revocations, now: request.now ?? this.#clock() });
     } catch (error) {
-      if (!isGrantkitError(error)) throw error;
-      return error.code === 'ERR_TOKEN_SIGNATURE_INVALID'
-        ? { allowed: false, reason: 'signature-invalid', message: 'Token is not signed by this keyset' }
-        : { allowed: false, reason: 'malformed', message: 'Token is malformed' };
+      throw fromLocalError(error, 'GrantkitAuthorize');
     }
-    const finish = (revoked: boolean): AccessDecision => decide(verified, { ...request, now: request.now ?? this.#clock(), revoked });
-    if (this.#revocations === undefined) return finish(false);
-    let revoked: MaybePromise<boolean>;
-    try {
-      revoked = this.#revocations.isRevoked(verified.id);
-    } catch (cause) {
-      throw storeUnavailable('GrantkitAuthorize', cause);
-    }
-    if (isThenable(revoked)) {
-      return Promise.resolve(revoked).then(finish, (cause: unknown) => {
-        throw storeUnavailable('GrantkitAuthorize', cause);
+    if (isThenable(result)) {
+      return result.catch((error: unknown) => {
+        throw fromLocalError(error, 'GrantkitAuthorize');
       });
     }
-    return finish(revoked);
+    return result;
   }
 
   /**
@@ -364,7 +327,7 @@ export class AccessManager {
     return requirePermission<R>({ ...options, accessManager: this });
   }
 
-  async #authorizeRemote(token: string, request: AccessRequest): Promise<AccessDecision> {
+  async #authorizeRemote(token: string, request: AccessRequest): Promise<TokenCheckResult> {
     const [kind, name] = Object.entries(request.resource ?? {})[0] ?? [];
     const parameter = kind === 'uuid' ? 'target-uuid' : kind;
     if (parameter === undefined || typeof name !== 'string') {
@@ -376,7 +339,7 @@ export class AccessManager {
       [parameter]: name,
       ...(request.uuid === undefined ? {} : { uuid: request.uuid }),
     });
-    const answer = json as Partial<AccessDecision> | undefined;
+    const answer = json as Partial<TokenCheckResult> | undefined;
     if ((status === 200 || status === 403) && typeof answer?.allowed === 'boolean' && typeof answer.reason === 'string') {
       return {
         allowed: answer.allowed,
@@ -411,8 +374,4 @@ export class AccessManager {
 
 function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-function storeUnavailable(operation: 'GrantkitAuthorize', cause: unknown): unknown {
-  return fromLocalError(new StoreUnavailableError('revocation store is unavailable', { cause }), operation);
 }

@@ -65,20 +65,22 @@ const frameworks = () => [
 ] as const;
 
 describe('requirePermission', () => {
-  it('allows with the token in the auth query parameter or a Bearer header, in node:http, Express and Fastify', async () => {
+  it('allows with the token in the auth or token query parameter or a Bearer header, in node:http, Express and Fastify', async () => {
     for (const [name, base] of frameworks()) {
       const viaQuery = await fetch(`${base}/room-7/messages?uuid=alice&auth=${encodeURIComponent(writer)}`, { method: 'POST' });
       expect(viaQuery.status, name).toBe(200);
       expect(await viaQuery.json(), name).toMatchObject({ ok: true });
       const viaBearer = await fetch(`${base}/room-7/messages?uuid=alice`, { method: 'POST', headers: { authorization: `Bearer ${writer}` } });
       expect(viaBearer.status, name).toBe(200);
+      const viaToken = await fetch(`${base}/room-7/messages?uuid=alice&token=${encodeURIComponent(writer)}`, { method: 'POST' });
+      expect(viaToken.status, name).toBe(200);
     }
   });
 
   it('denies with 403 and the reason: missing token, missing permission, wrong uuid, revoked, garbage', async () => {
     for (const [name, base] of frameworks()) {
       const cases: Array<[string, RequestInit, string]> = [
-        [`${base}/room-1/messages?uuid=alice`, {}, 'malformed'],
+        [`${base}/room-1/messages?uuid=alice`, {}, 'missing'],
         [`${base}/room-1/messages?auth=${encodeURIComponent(reader)}`, {}, 'permission-missing'],
         [`${base}/room-1/messages?uuid=eve&auth=${encodeURIComponent(writer)}`, {}, 'uuid-mismatch'],
         [`${base}/room-1/messages?auth=${encodeURIComponent(revoked)}`, {}, 'revoked'],
@@ -107,18 +109,21 @@ describe('requirePermission', () => {
     }));
     const response = await fetch(`${url}/?auth=${encodeURIComponent(reader)}`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ error: true, status: 503 });
+    // The authorize endpoint's answer for the same outage.
+    expect(await response.json()).toMatchObject({ status: 503, error: { message: 'Service Unavailable', source: 'authorize' }, service: 'Access Manager' });
   });
 
   it('needs exactly one resource', () => {
-    expect(() => requirePermission({ accessManager, permission: 'read' })).toThrow(TypeError);
-    expect(() => requirePermission({ accessManager, permission: 'read', channel: () => 'a', group: () => 'b' })).toThrow(TypeError);
+    const misconfigured = expect.objectContaining({ code: 'ERR_CONFIG_INVALID', name: 'ConfigInvalidError' });
+    expect(() => requirePermission({ accessManager, permission: 'read' })).toThrow(misconfigured);
+    expect(() => requirePermission({ accessManager, permission: 'read', channel: () => 'a', group: () => 'b' })).toThrow(misconfigured);
   });
 });
 
 describe('tokenFromRequest', () => {
-  it('prefers the auth query parameter, then Bearer', () => {
-    expect(tokenFromRequest({ url: '/x?auth=abc', headers: { authorization: 'Bearer def' } })).toBe('abc');
+  it('reads where core\'s presentedToken reads: the auth query parameter, then token, then Bearer', () => {
+    expect(tokenFromRequest({ url: '/x?auth=abc&token=xyz', headers: { authorization: 'Bearer def' } })).toBe('abc');
+    expect(tokenFromRequest({ url: '/x?auth=&token=xyz', headers: { authorization: 'Bearer def' } })).toBe('xyz');
     expect(tokenFromRequest({ url: '/x', headers: { authorization: 'bearer  def' } })).toBe('def');
     expect(tokenFromRequest({ url: '/x', headers: { authorization: 'Basic def' } })).toBeUndefined();
   });

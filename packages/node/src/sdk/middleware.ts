@@ -1,29 +1,18 @@
 /**
  * Route guards for app servers: `requirePermission({ channel: (request) => ..., permission: 'write' })` works as
- * Express middleware, as a Fastify `preHandler`/`onRequest` hook, and in plain `node:http`. The token is read from
- * the `auth` query parameter (as PubNub clients send it) or an `Authorization: Bearer` header; the requesting uuid
- * from the `uuid` query parameter (as PubNub clients send it) unless you say otherwise.
+ * Express middleware, as a Fastify `preHandler`/`onRequest` hook, and in plain `node:http`. The token is read where
+ * `@grantkit/core`'s `presentedToken` reads it (the `auth` query parameter, as PubNub clients send it, a `token`
+ * parameter, or an `Authorization: Bearer` header); the requesting uuid from the `uuid` query parameter (as PubNub
+ * clients send it) unless you say otherwise. Answers are the authorize endpoint's bodies.
  *
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Permission, ResourceRef } from '@grantkit/core';
-import type { AccessDecision, AccessRequest } from './access-manager.js';
-import { AccessManagerError } from './access-manager-error.js';
-
-/**
- * Anything that can decide: an `AccessManager`, local or remote.
- *
- * Exported from `@grantkit/node`.
- *
- * @example
- * ```ts
- * const authorizer: Authorizer = accessManager;
- * ```
- */
-export interface Authorizer {
-  authorize(token: string, request: AccessRequest): Promise<AccessDecision>;
-}
+import {
+  ConfigInvalidError, errorResponseBody, isGrantkitError, presentedToken, tokenCheckBody, type Permission, type ResourceRef,
+  type TokenCheckResult,
+} from '@grantkit/core';
+import type { Authorizer } from './authorizer.js';
 
 
 /**
@@ -55,7 +44,7 @@ export interface RequirePermissionOptions<R = any> {
   targetUuid?: (request: R) => string | undefined;
   /** Reads the requesting uuid. Default: the `uuid` query parameter. */
   userId?: (request: R) => string | undefined;
-  /** Reads the token. Default: the `auth` query parameter, else `Authorization: Bearer`. */
+  /** Reads the token. Default: {@link tokenFromRequest} (`auth`, then `token` query parameter, then `Authorization: Bearer`). */
   token?: (request: R) => string | undefined;
 }
 
@@ -70,14 +59,16 @@ export interface RequirePermissionOptions<R = any> {
  * ```
  */
 export interface GrantkitRequestState {
-  decision: AccessDecision;
+  /** The decision, with the verified token (`decision.token`) when the authorizer checked it locally. */
+  decision: TokenCheckResult;
   userId: string | undefined;
 }
 
 /**
  * The guard: `(request, response, next?)`. With `next` (Express, Fastify callback hooks) it calls `next()` when
- * allowed; without, it returns a Promise of whether the request may continue. Denials are answered here: 403 with
- * `{ error, status, service, reason, message }`, or 503 when revocations cannot be checked (fail closed).
+ * allowed; without, it returns a Promise of whether the request may continue. Denials are answered here, with the
+ * authorize endpoint's bodies: 403 `{ error, allowed, reason, message, match?, status, service }`, or 503 in PubNub's
+ * error shape when revocations cannot be checked (fail closed).
  *
  * Exported from `@grantkit/node`.
  *
@@ -100,7 +91,7 @@ const RESOURCES = [['channel', 'channel'], ['group', 'group'], ['space', 'space'
  *
  * @param options - Who decides, what is needed, and how to read the resource (and optionally uuid and token).
  * @returns The guard.
- * @throws `TypeError` unless exactly one resource resolver is given.
+ * @throws `ConfigInvalidError` `ERR_CONFIG_INVALID` unless exactly one resource resolver is given.
  * @example
  * ```ts
  * // Express
@@ -114,7 +105,7 @@ const RESOURCES = [['channel', 'channel'], ['group', 'group'], ['space', 'space'
 export function requirePermission<R = any>(options: RequirePermissionOptions<R>): PermissionGuard {
   const given = RESOURCES.filter(([option]) => typeof options[option] === 'function');
   if (given.length !== 1) {
-    throw new TypeError('requirePermission needs exactly one of channel, group, space, user or targetUuid');
+    throw new ConfigInvalidError('requirePermission needs exactly one of channel, group, space, user or targetUuid', { field: 'resource' });
   }
   const [option, kind] = given[0]!;
   const resolveResource = options[option]!;
@@ -122,33 +113,33 @@ export function requirePermission<R = any>(options: RequirePermissionOptions<R>)
   const resolveUserId = options.userId ?? ((request: R) => queryOf(request).get('uuid') ?? undefined);
 
   async function check(request: any, response: any): Promise<boolean> {
-    const token = resolveToken(request);
-    if (token === undefined || token === '') {
-      deny(response, 403, { allowed: false, reason: 'malformed', message: 'A token is required (auth query parameter or Bearer)' });
-      return false;
-    }
+    // No token is left to the authorizer (`missing`, before anything else), so the guard answers it as the authorize
+    // endpoint does.
+    const token = resolveToken(request) ?? '';
     const name = resolveResource(request);
-    if (typeof name !== 'string' || name === '') {
-      deny(response, 403, { allowed: false, reason: 'no-grant', message: `No ${kind} given` });
+    if (token !== '' && (typeof name !== 'string' || name === '')) {
+      deny(response, { allowed: false, reason: 'no-grant', message: `No ${kind} given` });
       return false;
     }
     const userId = resolveUserId(request);
-    let decision: AccessDecision;
+    let decision: TokenCheckResult;
     try {
       decision = await options.accessManager.authorize(token, {
         ...(userId === undefined ? {} : { uuid: userId }),
-        resource: { [kind]: name } as ResourceRef,
+        resource: { [kind]: name ?? '' } as ResourceRef,
         permission: options.permission,
       });
     } catch (error) {
-      if (error instanceof AccessManagerError && (error.code === 'ERR_STORE_UNAVAILABLE' || error.code === 'ERR_NETWORK')) {
-        sendJson(response, 503, { error: true, status: 503, service: 'Access Manager', message: 'Authorization is unavailable; denying' });
+      if (isGrantkitError(error) && (error.code === 'ERR_STORE_UNAVAILABLE' || error.code === 'ERR_NETWORK')) {
+        // Fail closed, in the shape the authorize endpoint answers an unavailable store with.
+        const body = errorResponseBody(error, 'authorize');
+        sendJson(response, body.status, body);
         return false;
       }
       throw error;
     }
     if (!decision.allowed) {
-      deny(response, 403, decision);
+      deny(response, decision);
       return false;
     }
     const state: GrantkitRequestState = { decision, userId };
@@ -166,8 +157,9 @@ export function requirePermission<R = any>(options: RequirePermissionOptions<R>)
   };
 }
 
-function deny(response: any, status: number, decision: AccessDecision): void {
-  sendJson(response, status, { error: true, status, service: 'Access Manager', ...decision });
+function deny(response: any, decision: TokenCheckResult): void {
+  const body = tokenCheckBody(decision);
+  sendJson(response, body.status, body);
 }
 
 function sendJson(response: any, status: number, body: unknown): void {
@@ -198,7 +190,8 @@ function queryOf(request: any): URLSearchParams {
 }
 
 /**
- * The default token reader: `auth` query parameter, else `Authorization: Bearer <token>`.
+ * The default token reader: `@grantkit/core`'s `presentedToken` on a Node request (the `auth` query parameter, else a
+ * `token` query parameter, else `Authorization: Bearer <token>`).
  *
  * Exported from `@grantkit/node`.
  *
@@ -210,11 +203,9 @@ function queryOf(request: any): URLSearchParams {
  * ```
  */
 export function tokenFromRequest(request: IncomingMessage | { headers?: Record<string, unknown>; url?: string }): string | undefined {
-  const fromQuery = queryOf(request).get('auth');
-  if (fromQuery !== null && fromQuery !== '') return fromQuery;
+  const query = queryOf(request);
   const header = (request as { headers?: Record<string, unknown> }).headers?.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match?.[1];
+  return presentedToken({ auth: query.get('auth'), token: query.get('token'), authorization: typeof header === 'string' ? header : undefined });
 }
 
 function defaultToken(request: unknown): string | undefined {

@@ -85,12 +85,7 @@ export class RemoteTransport {
         code: 'ERR_NETWORK', statusCode: 0, operation, cause,
       });
     }
-    let text: string;
-    try {
-      text = await readText(response);
-    } catch (cause) {
-      throw new AccessManagerError('Network error while reading the response', { code: 'ERR_NETWORK', statusCode: 0, operation, cause });
-    }
+    const text = await readText(response, operation);
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);
@@ -101,21 +96,29 @@ export class RemoteTransport {
   }
 }
 
-async function readText(response: Response): Promise<string> {
+/** The body as text, at most {@link MAX_RESPONSE_BYTES}: a failed read is a network error, a larger body unreadable. */
+async function readText(response: Response, operation: AccessManagerOperation): Promise<string> {
   if (response.body === null) return '';
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let size = 0;
   let text = '';
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw new Error('response is too large');
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch (cause) {
+      throw new AccessManagerError('Network error while reading the response', { code: 'ERR_NETWORK', statusCode: 0, operation, cause });
     }
-    text += decoder.decode(value, { stream: true });
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new AccessManagerError(`Response is larger than ${MAX_RESPONSE_BYTES} bytes`, {
+        code: 'ERR_RESPONSE_INVALID', statusCode: response.status, operation,
+      });
+    }
+    text += decoder.decode(chunk.value, { stream: true });
   }
   return text + decoder.decode();
 }

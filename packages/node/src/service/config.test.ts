@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadDemoKeyset, resolveServiceConfig } from './config.js';
+import { isGrantkitError } from '@grantkit/core';
+import { loadDemoKeyset, resolveServiceConfig } from './config.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'grantkit-config-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -46,35 +47,56 @@ describe('resolveServiceConfig', () => {
     expect(config.keysets[1]).toMatchObject({ secretKey: 'sec-c-2', previousSecretKeys: ['old'] });
   });
 
+  it('reads keysets with core\'s reader: GRANTKIT_KEYSETS too, and every key trimmed, from the environment and the file', () => {
+    const path = join(cwd, 'padded.json');
+    writeFileSync(path, JSON.stringify({ keysets: [{ subscribeKey: 'sub-c-file ', publishKey: 'pub-c-file', secretKey: 'sec-c-file\n', previousSecretKeys: [' old '] }] }));
+    const config = resolveServiceConfig({
+      flags: { config: 'padded.json' },
+      env: {
+        GRANTKIT_SUBSCRIBE_KEY: 'sub-c-env', GRANTKIT_PUBLISH_KEY: 'pub-c-env', GRANTKIT_SECRET_KEY: 'sec-c-env\n',
+        GRANTKIT_KEYSETS: JSON.stringify([{ subscribeKey: 'sub-c-json', publishKey: 'pub-c-json', secretKey: ' sec-c-json' }]),
+      },
+      cwd,
+    });
+    expect(config.keysets).toEqual([
+      { subscribeKey: 'sub-c-file', publishKey: 'pub-c-file', secretKey: 'sec-c-file', previousSecretKeys: ['old'] },
+      { subscribeKey: 'sub-c-env', publishKey: 'pub-c-env', secretKey: 'sec-c-env' },
+      { subscribeKey: 'sub-c-json', publishKey: 'pub-c-json', secretKey: 'sec-c-json' },
+    ]);
+  });
+
   it('a Redis URL implies the redis store', () => {
     expect(resolveServiceConfig({ env: { ...ENV_KEYSET, GRANTKIT_REDIS_URL: 'redis://127.0.0.1:1' }, cwd }).store).toBe('redis');
   });
 
-  it('names the setting in every configuration error', () => {
+  it('names the setting in every configuration error: ERR_CONFIG_INVALID for settings, ERR_KEY_INVALID for keys', () => {
     const fail = (sources: Parameters<typeof resolveServiceConfig>[0]) => {
       try {
         resolveServiceConfig({ cwd, ...sources });
       } catch (error) {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as ConfigError).field;
+        if (!isGrantkitError(error)) throw error;
+        return `${error.code} ${error.field}`;
       }
-      throw new Error('expected a ConfigError');
+      throw new Error('expected a grantkit error');
     };
-    expect(fail({ flags: { port: '80a' }, env: ENV_KEYSET })).toBe('port');
-    expect(fail({ flags: { port: '70000' }, env: ENV_KEYSET })).toBe('port');
-    expect(fail({ flags: { store: 'postgres' }, env: ENV_KEYSET })).toBe('store');
-    expect(fail({ flags: { store: 'redis' }, env: ENV_KEYSET })).toBe('redis-url');
-    expect(fail({ flags: { 'log-level': 'loud' }, env: ENV_KEYSET })).toBe('log-level');
-    expect(fail({ env: { GRANTKIT_SUBSCRIBE_KEY: 'sub-c-only' } })).toBe('GRANTKIT_PUBLISH_KEY');
-    expect(fail({ flags: { config: 'missing.json' }, env: {} })).toBe('config');
+    expect(fail({ flags: { port: '80a' }, env: ENV_KEYSET })).toBe('ERR_CONFIG_INVALID port');
+    expect(fail({ flags: { port: '70000' }, env: ENV_KEYSET })).toBe('ERR_CONFIG_INVALID port');
+    expect(fail({ flags: { store: 'postgres' }, env: ENV_KEYSET })).toBe('ERR_CONFIG_INVALID store');
+    expect(fail({ flags: { store: 'redis' }, env: ENV_KEYSET })).toBe('ERR_CONFIG_INVALID redis-url');
+    expect(fail({ flags: { 'log-level': 'loud' }, env: ENV_KEYSET })).toBe('ERR_CONFIG_INVALID log-level');
+    expect(fail({ env: { GRANTKIT_SUBSCRIBE_KEY: 'sub-c-only' } })).toBe('ERR_KEY_INVALID GRANTKIT_PUBLISH_KEY');
+    expect(fail({ env: { GRANTKIT_KEYSETS: '[{"subscribeKey":"s","publishKey":"p"}]' } })).toBe('ERR_KEY_INVALID GRANTKIT_KEYSETS[0].secretKey');
+    expect(fail({ flags: { config: 'missing.json' }, env: {} })).toBe('ERR_CONFIG_INVALID config');
     writeFileSync(join(cwd, 'bad.json'), '{ nope');
-    expect(fail({ flags: { config: 'bad.json' }, env: {} })).toBe('config');
+    expect(fail({ flags: { config: 'bad.json' }, env: {} })).toBe('ERR_CONFIG_INVALID config');
     writeFileSync(join(cwd, 'dup.json'), JSON.stringify({ keysets: [
       { subscribeKey: 's', publishKey: 'p', secretKey: 'k' }, { subscribeKey: 's', publishKey: 'p', secretKey: 'k' },
     ] }));
-    expect(fail({ flags: { config: 'dup.json' }, env: {} })).toBe('keysets[1].subscribeKey');
+    expect(fail({ flags: { config: 'dup.json' }, env: {} })).toBe('ERR_CONFIG_INVALID keysets[1].subscribeKey');
     writeFileSync(join(cwd, 'noenv.json'), JSON.stringify({ keysets: [{ subscribeKey: 's', publishKey: 'p', secretKeyEnv: 'NOT_SET' }] }));
-    expect(fail({ flags: { config: 'noenv.json' }, env: {} })).toBe('keysets[0].secretKeyEnv');
+    expect(fail({ flags: { config: 'noenv.json' }, env: {} })).toBe('ERR_CONFIG_INVALID keysets[0].secretKeyEnv');
+    writeFileSync(join(cwd, 'blank.json'), JSON.stringify({ keysets: [{ subscribeKey: 's', publishKey: ' ', secretKey: 'k' }] }));
+    expect(fail({ flags: { config: 'blank.json' }, env: {} })).toBe('ERR_KEY_INVALID keysets[0].publishKey');
   });
 });
 

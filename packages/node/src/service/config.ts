@@ -1,15 +1,18 @@
 /**
  * Service configuration: command-line flags over environment variables over a JSON config file over defaults.
- * Keysets come from the config file and/or `GRANTKIT_SUBSCRIBE_KEY` / `GRANTKIT_PUBLISH_KEY` /
- * `GRANTKIT_SECRET_KEY` (+ `GRANTKIT_PREVIOUS_SECRET_KEYS`, comma-separated); with none, a demo keyset is created in
- * the data directory (random secret, file mode 0600) and labelled as such everywhere it shows.
+ * Keysets come from the config file and/or the variables `@grantkit/core`'s `readKeysetsFromEnv` reads (the Workers
+ * reader too): `GRANTKIT_SUBSCRIBE_KEY` / `GRANTKIT_PUBLISH_KEY` / `GRANTKIT_SECRET_KEY` (+
+ * `GRANTKIT_PREVIOUS_SECRET_KEYS`, comma-separated) and `GRANTKIT_KEYSETS` (JSON). Config file keysets go through the
+ * same validation (`normalizeKeyset`): every key is trimmed. With none, a demo keyset is created in the data
+ * directory (random secret, file mode 0600) and labelled as such everywhere it shows.
  *
  * @module
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ConfigInvalidError, isGrantkitError, normalizeKeyset, readKeysetsFromEnv, type KeysetConfig } from '@grantkit/core';
 import { isLogLevel, type LogLevel } from './logger.js';
-import { generateKeyset, type KeysetConfig } from './keygen.js';
+import { generateKeyset } from './keygen.js';
 
 /**
  * Where revocations live: `sqlite` (default, in the data directory), `redis` (shared by several nodes), `memory`
@@ -51,28 +54,6 @@ export interface ServiceConfig {
   maxBodyBytes: number;
   /** How long shutdown waits for in-flight requests, ms. */
   shutdownTimeoutMs: number;
-}
-
-/**
- * A configuration problem (bad flag value, unreadable config file, invalid keyset). The CLI prints it as a usage error.
- *
- * Exported from `@grantkit/node`.
- *
- * @example
- * ```ts
- * if (error instanceof ConfigError) process.exitCode = 2;
- * ```
- */
-export class ConfigError extends Error {
-  /** Stable code. */
-  readonly code = 'ERR_CONFIG_INVALID' as const;
-  /** The setting that failed. */
-  readonly field: string;
-  constructor(message: string, field: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-    this.field = field;
-  }
 }
 
 /**
@@ -126,7 +107,8 @@ const STORES: readonly StoreKind[] = ['sqlite', 'redis', 'memory', 'none'];
  *
  * @param sources - Flags, environment, working directory.
  * @returns The configuration.
- * @throws {@link ConfigError} `ERR_CONFIG_INVALID` naming the setting.
+ * @throws `ConfigInvalidError` `ERR_CONFIG_INVALID` naming the setting (`port`, `store`, `config`...);
+ *   `KeyInvalidError` `ERR_KEY_INVALID` naming the keyset field (`GRANTKIT_PUBLISH_KEY`, `keysets[1].secretKey`).
  * @example
  * ```ts
  * const config = resolveServiceConfig({ flags: { port: '0', 'data-dir': '/tmp/grantkit' }, env: process.env });
@@ -144,21 +126,25 @@ export function resolveServiceConfig(sources: ConfigSources = {}): ServiceConfig
   const dataDir = resolve(cwd, String(flags['data-dir'] ?? env.GRANTKIT_DATA_DIR ?? file.dataDir ?? '.grantkit-data'));
   const redisUrl = flags['redis-url'] ?? env.GRANTKIT_REDIS_URL ?? file.redisUrl;
   const store = (flags.store ?? env.GRANTKIT_STORE ?? file.store ?? (redisUrl === undefined ? 'sqlite' : 'redis')) as StoreKind;
-  if (!STORES.includes(store)) throw new ConfigError(`store must be one of ${STORES.join(', ')}`, 'store');
-  if (store === 'redis' && redisUrl === undefined) throw new ConfigError('store redis needs --redis-url or GRANTKIT_REDIS_URL', 'redis-url');
+  if (!STORES.includes(store)) throw new ConfigInvalidError(`store must be one of ${STORES.join(', ')}`, { field: 'store' });
+  if (store === 'redis' && redisUrl === undefined) throw new ConfigInvalidError('store redis needs --redis-url or GRANTKIT_REDIS_URL', { field: 'redis-url' });
   const logLevel = flags['log-level'] ?? env.GRANTKIT_LOG_LEVEL ?? file.logLevel ?? 'info';
-  if (!isLogLevel(logLevel)) throw new ConfigError('log level must be debug, info, warn, error or silent', 'log-level');
+  if (!isLogLevel(logLevel)) throw new ConfigInvalidError('log level must be debug, info, warn, error or silent', { field: 'log-level' });
 
   const keysets = new Map<string, KeysetConfig>();
   for (const [index, entry] of (file.keysets ?? []).entries()) {
     const keyset = keysetFromFile(entry, index, env);
-    if (keysets.has(keyset.subscribeKey)) throw new ConfigError(`duplicate subscribeKey in keysets[${index}]`, `keysets[${index}].subscribeKey`);
+    if (keysets.has(keyset.subscribeKey)) {
+      throw new ConfigInvalidError(`duplicate subscribeKey in keysets[${index}]`, { field: `keysets[${index}].subscribeKey` });
+    }
     keysets.set(keyset.subscribeKey, keyset);
   }
   const fromFile = keysets.size > 0;
-  const fromEnv = keysetFromEnv(env);
-  if (fromEnv !== undefined) keysets.set(fromEnv.subscribeKey, fromEnv);
-  let keysetSource: ServiceConfig['keysetSource'] = fromFile && fromEnv ? 'config+env' : fromFile ? 'config' : 'env';
+  // Variables beat the file, as for every other setting: an env keyset replaces a file keyset of the same subscribe key.
+  const fromEnv = readKeysetsFromEnv(env);
+  for (const keyset of fromEnv) keysets.set(keyset.subscribeKey, keyset);
+  const envKeysets = fromEnv.length > 0;
+  let keysetSource: ServiceConfig['keysetSource'] = fromFile && envKeysets ? 'config+env' : fromFile ? 'config' : 'env';
   if (keysets.size === 0) {
     const demo = loadDemoKeyset(dataDir);
     keysets.set(demo.subscribeKey, demo);
@@ -187,7 +173,8 @@ export function resolveServiceConfig(sources: ConfigSources = {}): ServiceConfig
  *
  * @param dataDir - The data directory.
  * @returns The demo keyset.
- * @throws {@link ConfigError} when the file cannot be read or written.
+ * @throws `ConfigInvalidError` `ERR_CONFIG_INVALID` when the file cannot be read or written; `KeyInvalidError`
+ *   `ERR_KEY_INVALID` when it holds no valid keyset.
  * @example
  * ```ts
  * const demo = loadDemoKeyset('./.grantkit-data');
@@ -197,8 +184,7 @@ export function loadDemoKeyset(dataDir: string): KeysetConfig {
   const path = join(dataDir, DEMO_KEYSET_FILE);
   try {
     if (existsSync(path)) {
-      const stored = JSON.parse(readFileSync(path, 'utf8')) as Partial<KeysetConfig>;
-      return checkKeyset(stored, DEMO_KEYSET_FILE);
+      return normalizeKeyset(JSON.parse(readFileSync(path, 'utf8')), DEMO_KEYSET_FILE);
     }
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const keyset: KeysetConfig = {
@@ -210,10 +196,10 @@ export function loadDemoKeyset(dataDir: string): KeysetConfig {
     chmodSync(path, 0o600);
     return keyset;
   } catch (cause) {
-    if (cause instanceof ConfigError) throw cause;
+    if (isGrantkitError(cause)) throw cause;
     // Two processes creating it at once: the loser reads the winner's file.
     if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return loadDemoKeyset(dataDir);
-    throw new ConfigError(`demo keyset at ${path} could not be read or created`, 'data-dir', { cause });
+    throw new ConfigInvalidError(`demo keyset at ${path} could not be read or created`, { field: 'data-dir', cause });
   }
 }
 
@@ -222,71 +208,39 @@ function readConfigFile(path: string): ConfigFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new ConfigError(`config file ${path} could not be read`, 'config', { cause });
+    throw new ConfigInvalidError(`config file ${path} could not be read`, { field: 'config', cause });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new ConfigError(`config file ${path} is not valid JSON`, 'config', { cause });
+    throw new ConfigInvalidError(`config file ${path} is not valid JSON`, { field: 'config', cause });
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError('config file must hold a JSON object', 'config');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigInvalidError('config file must hold a JSON object', { field: 'config' });
   const keysets = (json as ConfigFile).keysets;
-  if (keysets !== undefined && !Array.isArray(keysets)) throw new ConfigError('keysets must be an array', 'keysets');
+  if (keysets !== undefined && !Array.isArray(keysets)) throw new ConfigInvalidError('keysets must be an array', { field: 'keysets' });
   return json as ConfigFile;
 }
 
 function keysetFromFile(entry: ConfigFile['keysets'] extends Array<infer E> | undefined ? E : never, index: number, env: Record<string, string | undefined>): KeysetConfig {
   const where = `keysets[${index}]`;
-  if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${where} must be an object`, where);
-  const secretKey = entry.secretKeyEnv !== undefined ? env[entry.secretKeyEnv] : entry.secretKey;
-  if (entry.secretKeyEnv !== undefined && secretKey === undefined) {
-    throw new ConfigError(`${where}.secretKeyEnv names ${entry.secretKeyEnv}, which is not set`, `${where}.secretKeyEnv`);
+  if (typeof entry !== 'object' || entry === null) throw new ConfigInvalidError(`${where} must be an object`, { field: where });
+  const { secretKeyEnv, previousSecretKeysEnv, ...keyset } = entry;
+  const secretKey = secretKeyEnv !== undefined ? env[secretKeyEnv] : keyset.secretKey;
+  if (secretKeyEnv !== undefined && secretKey === undefined) {
+    throw new ConfigInvalidError(`${where}.secretKeyEnv names ${secretKeyEnv}, which is not set`, { field: `${where}.secretKeyEnv` });
   }
-  const previous = entry.previousSecretKeysEnv !== undefined
-    ? splitList(env[entry.previousSecretKeysEnv])
-    : entry.previousSecretKeys;
-  return checkKeyset({ ...entry, secretKey, ...(previous === undefined ? {} : { previousSecretKeys: previous }) }, where);
-}
-
-function keysetFromEnv(env: Record<string, string | undefined>): KeysetConfig | undefined {
-  const { GRANTKIT_SUBSCRIBE_KEY: subscribeKey, GRANTKIT_PUBLISH_KEY: publishKey, GRANTKIT_SECRET_KEY: secretKey } = env;
-  if (subscribeKey === undefined && publishKey === undefined && secretKey === undefined) return undefined;
-  const previous = splitList(env.GRANTKIT_PREVIOUS_SECRET_KEYS);
-  return checkKeyset({ subscribeKey, publishKey, secretKey, ...(previous.length === 0 ? {} : { previousSecretKeys: previous }) }, 'GRANTKIT_*');
-}
-
-function checkKeyset(keyset: Partial<KeysetConfig>, where: string): KeysetConfig {
-  for (const name of ['subscribeKey', 'publishKey', 'secretKey'] as const) {
-    const value = keyset[name];
-    if (typeof value !== 'string' || value.trim() === '') {
-      const variable = { subscribeKey: 'GRANTKIT_SUBSCRIBE_KEY', publishKey: 'GRANTKIT_PUBLISH_KEY', secretKey: 'GRANTKIT_SECRET_KEY' }[name];
-      throw new ConfigError(
-        where === 'GRANTKIT_*' ? `${variable} must be set (the single-keyset variables go together)` : `${where}.${name} must be a non-empty string`,
-        where === 'GRANTKIT_*' ? variable : `${where}.${name}`,
-      );
-    }
-  }
-  const previous = keyset.previousSecretKeys ?? [];
-  if (!Array.isArray(previous) || previous.some((secret) => typeof secret !== 'string' || secret === '')) {
-    throw new ConfigError(`${where}.previousSecretKeys must be non-empty strings`, `${where}.previousSecretKeys`);
-  }
-  return {
-    subscribeKey: keyset.subscribeKey!,
-    publishKey: keyset.publishKey!,
-    secretKey: keyset.secretKey!,
-    ...(previous.length === 0 ? {} : { previousSecretKeys: [...previous] }),
-  };
-}
-
-function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  // The variable holds a list as GRANTKIT_PREVIOUS_SECRET_KEYS does: comma-separated, empty entries dropped.
+  const previous = previousSecretKeysEnv !== undefined
+    ? (env[previousSecretKeysEnv] ?? '').split(',').filter((secret) => secret.trim() !== '')
+    : keyset.previousSecretKeys;
+  return normalizeKeyset({ ...keyset, secretKey, ...(previous === undefined ? {} : { previousSecretKeys: previous }) }, where);
 }
 
 function integer(value: unknown, field: string, min: number, max: number): number {
   const number = typeof value === 'number' ? value : /^[0-9]+$/.test(String(value)) ? Number(value) : Number.NaN;
   if (!Number.isInteger(number) || number < min || number > max) {
-    throw new ConfigError(`${field} must be an integer from ${min} to ${max}`, field);
+    throw new ConfigInvalidError(`${field} must be an integer from ${min} to ${max}`, { field });
   }
   return number;
 }

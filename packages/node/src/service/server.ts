@@ -6,11 +6,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGrantHandler, type Clock, type Keyset, type RevocationStore } from '@grantkit/core';
-import { importKey } from '../crypto.js';
+import { createGrantHandler, importKeyset, type Clock, type Keyset, type KeysetConfig, type RevocationStore } from '@grantkit/core';
+import { nodeCrypto } from '../crypto.js';
 import { errorBody } from './error-body.js';
 import { handleNodeRequest } from './node-adapter.js';
-import type { KeysetConfig } from './keygen.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { VERSION } from '../version.js';
@@ -26,7 +25,7 @@ import { VERSION } from '../version.js';
  * ```
  */
 export interface ServerOptions {
-  /** The keysets served (subscribe key → publish key + secret + previous secrets). */
+  /** The keysets served (subscribe key → publish key + secret + previous secrets); keys are trimmed. */
   keysets: readonly KeysetConfig[];
   /** The revocation denylist. Without one, revoke answers 403 `Feature disabled`, as PubNub does. */
   revocations?: RevocationStore;
@@ -86,7 +85,8 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
  *
  * @param options - Keysets, store, address, logger.
  * @returns The running server.
- * @throws The `listen` error (e.g. `EADDRINUSE`).
+ * @throws `KeyInvalidError` `ERR_KEY_INVALID` for a keyset with a missing or empty key; the `listen` error (e.g.
+ *   `EADDRINUSE`).
  * @example
  * ```ts
  * import { startServer, SqliteRevocationStore, createJsonLogger } from '@grantkit/node';
@@ -102,12 +102,10 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? new Metrics({ version: VERSION });
   const keysets = new Map<string, Keyset>();
-  for (const keyset of options.keysets) {
-    keysets.set(keyset.subscribeKey, {
-      subscribeKey: keyset.subscribeKey,
-      publishKey: keyset.publishKey,
-      keys: [keyset.secretKey, ...(keyset.previousSecretKeys ?? [])].map((secret) => importKey(secret)),
-    });
+  for (const config of options.keysets) {
+    // Core's one import path: keys trimmed, current secret first, as on every runtime.
+    const keyset = importKeyset(config, nodeCrypto);
+    keysets.set(keyset.subscribeKey, keyset);
   }
   const maxBodyBytes = options.maxBodyBytes ?? 32_768;
   const handler = createGrantHandler({
