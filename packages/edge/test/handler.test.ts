@@ -242,7 +242,6 @@ describe('authorize endpoint', () => {
     const { json } = await grant(grantBody({ channels: { a: 1 } }));
     const token: string = json.data.token;
     const queries: Array<Record<string, string>> = [
-      { channel: 'a', permission: 'read' },
       { token, channel: 'a', permission: 'fly' },
       { token, permission: 'read' },
       { token, channel: 'a', group: 'b', permission: 'read' },
@@ -250,5 +249,11 @@ describe('authorize endpoint', () => {
     for (const query of queries) {
       expect((await check(query)).response.status, JSON.stringify(query)).toBe(400);
     }
+  });
+
+  it('denies a request without a token with 403 missing, as authorizeRequest and the Node guard do', async () => {
+    const { response, json } = await check({ channel: 'a', permission: 'read' });
+    expect(response.status).toBe(403);
+    expect(json).toMatchObject({ error: true, allowed: false, reason: 'missing' });
   });
 });

@@ -6,7 +6,8 @@ import { mintToken } from '../token/mint.js';
 import type { RevocationStore } from '../ports.js';
 import { Channel } from '../grant/builders.js';
 import { signRequestV2 } from '../signature-v2.js';
-import { createGrantHandler, type HandlerEvent, type Keyset } from './handler.js';
+import type { Keyset } from '../keysets.js';
+import { createGrantHandler, type HandlerEvent } from './handler.js';
 
 const NOW = 1_795_353_361;
 const key = nodeCrypto.importKey('sec-c-test');

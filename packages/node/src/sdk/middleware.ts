@@ -9,8 +9,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  ConfigInvalidError, errorResponseBody, isGrantkitError, presentedToken, tokenCheckBody, type Permission, type ResourceRef,
-  type TokenCheckResult,
+  ConfigInvalidError, errorResponseBody, isGrantkitError, presentedToken, tokenCheckBody, type Permission,
+  type PubNubErrorBody, type ResourceRef, type TokenCheckResult,
 } from '@grantkit/core';
 import type { Authorizer } from './authorizer.js';
 
@@ -131,8 +131,8 @@ export function requirePermission<R = any>(options: RequirePermissionOptions<R>)
       });
     } catch (error) {
       if (isGrantkitError(error) && (error.code === 'ERR_STORE_UNAVAILABLE' || error.code === 'ERR_NETWORK')) {
-        // Fail closed, in the shape the authorize endpoint answers an unavailable store with.
-        const body = errorResponseBody(error, 'authorize');
+        // Fail closed, with the body the authorize endpoint answers (an AccessManagerError carries it already).
+        const body = carriedBody(error) ?? errorResponseBody(error, 'authorize');
         sendJson(response, body.status, body);
         return false;
       }
@@ -155,6 +155,12 @@ export function requirePermission<R = any>(options: RequirePermissionOptions<R>)
     }, (error: unknown) => next(error));
     return undefined;
   };
+}
+
+/** The PubNub error body an `AccessManagerError` carries as `status.errorData`, when it carries one. */
+function carriedBody(error: unknown): PubNubErrorBody | undefined {
+  const data = (error as { status?: { errorData?: unknown } }).status?.errorData as PubNubErrorBody | undefined;
+  return typeof data?.status === 'number' && typeof data.error?.message === 'string' ? data : undefined;
 }
 
 function deny(response: any, decision: TokenCheckResult): void {
