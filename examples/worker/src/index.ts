@@ -23,7 +23,7 @@ export default {
     const url = new URL(request.url);
     if (url.pathname.startsWith('/rooms/')) {
       const room = decodeURIComponent(url.pathname.slice('/rooms/'.length));
-      // The token comes from `?auth=` (what PubNub clients send) or `Authorization: Bearer`.
+      // The token comes from `?auth=` (what PubNub clients send), `?token=` or `Authorization: Bearer`.
       const decision = await authorizeRequest(request, env, { resource: { channel: room }, permission: 'read' });
       if (!decision.allowed) return forbiddenResponse(decision);
       return Response.json({ room, uuid: decision.token?.authorizedUuid ?? null, message: `welcome to ${room}` });

@@ -7,7 +7,8 @@
  * - `POST /v3/pam/{subscribeKey}/grant`: signature v2; JSON body as the official SDKs send it → `{status, data: {message, token}, service}`.
  * - `DELETE /v3/pam/{subscribeKey}/grant/{token}`: signature v2 → `{status, data: {message}, service}`.
  * - `GET|POST /grantkit/v1/{subscribeKey}/authorize` (ours): token + uuid + resource + permission → 200 or 403 with
- *   the reason, for gateways (nginx `auth_request`, service meshes) and other services.
+ *   the reason (`checkToken`, the check every runtime makes), for gateways (nginx `auth_request`, service meshes)
+ *   and other services.
  * - `GET /health` (ours): 200 once the handler exists.
  *
  * @module
