@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { LimitExceededError } from '@grantkit/core';
 import { runCli } from './cli/run-cli.js';
 
 const code = await runCli(process.argv.slice(2), {
@@ -17,7 +18,7 @@ const code = await runCli(process.argv.slice(2), {
     for await (const chunk of process.stdin) {
       size += (chunk as Buffer).byteLength;
       // A token is at most 24 KiB; refuse to buffer an endless pipe.
-      if (size > 1_048_576) throw new Error('standard input is larger than 1 MiB');
+      if (size > 1_048_576) throw new LimitExceededError('standard input is larger than 1 MiB', { field: 'stdin' });
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
