@@ -48,6 +48,8 @@ describe('errorResponseBody', () => {
       expect(body, code).toMatchObject({ status: 400, error: { message: 'Invalid token', source: 'revoke', details: [{ location: 'token', locationType: 'path' }] } });
     }
     expect(errorResponseBody(EXAMPLES.ERR_TOKEN_EXPIRED, 'revoke').error.details[0]!.message).toBe('Token is expired.');
+    // Not a token refusal, whatever its name says.
+    expect(errorResponseBody(EXAMPLES.ERR_TOKEN_REFRESH_FAILED, 'revoke').status).toBe(503);
   });
 
   it('maps store outages to 503 and anything unknown to a 500 that reveals nothing', () => {

@@ -96,6 +96,11 @@ const ROWS: Readonly<Record<GrantkitErrorCode, Row>> = {
 };
 
 const CODES = Object.keys(ROWS) as GrantkitErrorCode[];
+/** What a revoke answers with 400 `Invalid token`: the token codes, and a token too large to be one. */
+const REVOKE_REFUSALS: ReadonlySet<GrantkitErrorCode> = new Set([
+  'ERR_TOKEN_MALFORMED', 'ERR_TOKEN_SIGNATURE_INVALID', 'ERR_TOKEN_EXPIRED', 'ERR_TOKEN_NOT_YET_VALID', 'ERR_TOKEN_REVOKED',
+  'ERR_LIMIT_EXCEEDED',
+]);
 const UNKNOWN: WireError = { status: 500, title: 'Internal Server Error', detail: 'The request could not be processed.', location: 'server', locationType: 'server' };
 
 /** How `error` goes on the wire, and the outcome it is counted as. @internal */
@@ -105,7 +110,7 @@ export function describeError(error: unknown, source: string): WireError & { out
   const code = error.code;
   // Revoking a token that cannot be revoked is a 400 naming the token, as PubNub answers it; an oversized token there
   // is just a malformed one.
-  if (source === 'revoke' && (code.startsWith('ERR_TOKEN_') || code === 'ERR_LIMIT_EXCEEDED')) {
+  if (source === 'revoke' && REVOKE_REFUSALS.has(code)) {
     const row = ROWS[code === 'ERR_LIMIT_EXCEEDED' ? 'ERR_TOKEN_MALFORMED' : code];
     return { ...wire(row, error), status: 400, outcome: code };
   }
