@@ -5,6 +5,5 @@ export default defineConfig({
   test: {
     reporters: reporters('core-node'),
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/**/*.browser.test.ts', 'node_modules/**'],
   },
 });

@@ -65,6 +65,7 @@ export type { SignatureV2Parts, VerifyRequestOptions } from './signature-v2.js';
 export type {
   HmacKey, SyncHmacKey, AsyncHmacKey, HmacSha256, KeyResult, RevocationStore, Clock, MaybePromise,
 } from './ports.js';
+export { assertTokenId, assertRevocationEntry } from './ports.js';
 export { checkToken, presentedToken } from './check-token.js';
 export type { CheckTokenOptions, TokenCheckReason, TokenCheckResult, TokenSources } from './check-token.js';
 export { readKeysetsFromEnv, normalizeKeyset, importKeyset, importSecretKeys } from './keysets.js';

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { RequestInvalidError } from './errors.js';
 import type { MaybePromise } from './internal/maybe-promise.js';
 
 export type { MaybePromise } from './internal/maybe-promise.js';
@@ -107,8 +108,59 @@ export interface RevocationStore {
   revoke(tokenId: string, expiresAt: number): MaybePromise<void>;
   /** Whether the token is revoked. Rejects (never resolves `false`) when the store cannot answer. */
   isRevoked(tokenId: string): MaybePromise<boolean>;
-  /** Releases connections and timers. */
+  /** Releases connections and timers. Idempotent; afterwards both methods reject with `ERR_STORE_UNAVAILABLE`. */
   close?(): MaybePromise<void>;
+}
+
+/** Base64url, bounded: the ids grantkit derives (a 32-byte signature, 43 characters) and nothing a key could trip on. */
+const TOKEN_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * The one rule for the ids a {@link RevocationStore} is given: 1 to 128 characters of the base64url alphabet
+ * (`A-Z a-z 0-9 - _`). Ids from {@link tokenId} (the signature, 43 characters) always pass; separators such as `:`,
+ * spaces, path segments and unbounded lengths never reach a backend's keys. Every store checks ids with it before
+ * touching its backend, so all of them refuse the same ids with the same error.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param tokenId - The id given to `revoke` or `isRevoked`.
+ * @throws `RequestInvalidError` `ERR_REQUEST_INVALID` (field `tokenId`) for anything else.
+ * @example
+ * ```ts
+ * isRevoked(tokenId: string): boolean {
+ *   assertTokenId(tokenId);
+ *   return this.#entries.has(tokenId);
+ * }
+ * ```
+ */
+export function assertTokenId(tokenId: unknown): asserts tokenId is string {
+  if (typeof tokenId !== 'string' || !TOKEN_ID.test(tokenId)) {
+    throw new RequestInvalidError('token id must be 1 to 128 characters of A-Z a-z 0-9 - _', { field: 'tokenId' });
+  }
+}
+
+/**
+ * Checks the arguments of {@link RevocationStore.revoke}: the id by {@link assertTokenId}, the expiry as whole,
+ * non-negative Unix seconds (what {@link tokenExpiresAt} returns).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param tokenId - The id to revoke.
+ * @param expiresAt - When the token expires, Unix seconds.
+ * @throws `RequestInvalidError` `ERR_REQUEST_INVALID` (field `tokenId` or `expiresAt`).
+ * @example
+ * ```ts
+ * revoke(tokenId: string, expiresAt: number): void {
+ *   assertRevocationEntry(tokenId, expiresAt);
+ *   this.#entries.set(tokenId, expiresAt);
+ * }
+ * ```
+ */
+export function assertRevocationEntry(tokenId: unknown, expiresAt: unknown): asserts tokenId is string {
+  assertTokenId(tokenId);
+  if (typeof expiresAt !== 'number' || !Number.isSafeInteger(expiresAt) || expiresAt < 0) {
+    throw new RequestInvalidError('expiresAt must be whole Unix seconds', { field: 'expiresAt' });
+  }
 }
 
 /**

@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import PubNub from 'pubnub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGrantHandler, mintToken, normalizeGrant, parseToken, signRequestV2, type RevocationStore } from '@grantkit/core';
-import pubnubTokens from '../../../../shared/spec/vectors/pubnub-tokens.json';
+import expected from '@grantkit/conformance/vectors/pubnub-parse-expected.json';
+import pubnubTokens from '@grantkit/conformance/vectors/pubnub-tokens.json';
 import { validGrant } from './arbitraries.js';
-import expected from './conformance/pubnub-parse-expected.json';
 import { nodeCrypto } from './ports/node-crypto.js';
 
 const sdk = new PubNub({ subscribeKey: 'sub-c-test', userId: 'reader' });

@@ -1,9 +1,6 @@
-/**
- * Core's runtime parity suite (shared vectors: official PubNub tokens, signature v2, fixed mint) in workerd, with
- * this package's WebCrypto port: the 5-line runner CONVENTIONS §3.4 asks of every runtime.
- */
+/** The conformance suite in workerd, with the port `@grantkit/edge` ships (WebCrypto, `crypto.subtle`). */
 import * as lib from '@grantkit/core';
 import { webCryptoHmacSha256 } from '@grantkit/edge';
-import { runConformance } from '../../core/test/conformance/index.js';
+import { runConformance } from '@grantkit/conformance';
 
 runConformance(lib, { crypto: webCryptoHmacSha256 });

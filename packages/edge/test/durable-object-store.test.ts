@@ -25,6 +25,7 @@ function fakeNamespace(fetch: (request: Request) => Promise<Response>): DurableO
   return { idFromName: (name) => ({ toString: () => name }), get: () => ({ fetch }) };
 }
 
+// Behaviour every store shares (revoke/isRevoked, validation, close, failing closed) is in store-contract.test.ts.
 describe('durableObjectRevocationStore', () => {
   it('is strongly consistent: a revocation is visible to a fresh client at once', async () => {
     await durableObjectRevocationStore(namespace, { name: 'consistency' }).revoke('do-token-a', nowSeconds() + 600);

@@ -7,6 +7,7 @@ declare namespace Cloudflare {
     GRANTKIT_PREVIOUS_SECRET_KEYS: string;
     GRANTKIT_KEYSETS: string;
     GRANTKIT_REVOCATIONS: DurableObjectNamespace;
+    GRANTKIT_REVOCATIONS_UNAVAILABLE: DurableObjectNamespace;
     GRANTKIT_REVOCATIONS_KV: KVNamespace;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import bodies from '../../../../../shared/spec/vectors/grant-request-bodies.json';
+import bodies from '@grantkit/conformance/vectors/grant-request-bodies.json';
 import {
   grantFromRequestBody, grantToRequestBody, lintGrant, normalizeGrant, validateGrant, type GrantInput,
 } from './grant-request.js';

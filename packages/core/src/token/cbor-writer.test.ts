@@ -7,7 +7,8 @@ import { SLOT_KEYS } from './reader.js';
 import { CborWriter } from './cbor-writer.js';
 import { encodeUnsignedToken } from './writer.js';
 
-// cbor-x with the settings from TOOLCHAIN.md is the reference our writer must match byte for byte.
+// cbor-x with plain, portable settings (no records, no tags, no tag 259 on maps) is the reference our writer must
+// match byte for byte.
 const reference = new Encoder({ useRecords: false, variableMapSize: true, tagUint8Array: false, useTag259ForMaps: false } as never);
 const key = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
 

@@ -1,6 +1,6 @@
 /**
  * A minimal CBOR writer for the token shape: maps with byte-string keys, text names, unsigned masks, and scalar
- * meta values. It writes exactly what cbor-x writes with the settings in TOOLCHAIN.md (`useRecords: false`,
+ * meta values. It writes exactly what cbor-x writes with plain, portable settings (`useRecords: false`,
  * `variableMapSize: true`, `tagUint8Array: false`, `useTag259ForMaps: false`), which a property test checks byte for
  * byte; it exists because cbor-x's Map-with-byte-keys path costs several times an HMAC, and minting must not.
  *

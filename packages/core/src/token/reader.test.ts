@@ -1,6 +1,6 @@
 import { Encoder } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
-import pubnubTokens from '../../../../../shared/spec/vectors/pubnub-tokens.json';
+import pubnubTokens from '@grantkit/conformance/vectors/pubnub-tokens.json';
 import { base64UrlDecode, base64UrlEncode } from './base64url.js';
 import { LIMITS } from '../limits.js';
 import { emptySlots } from '../slots.js';

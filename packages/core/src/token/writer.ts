@@ -2,7 +2,7 @@
  * The token writer (see `token-codec` for the layout and what the signature covers). Kept apart from the reader so
  * decode-only bundles (the browser client) do not ship it.
  *
- * Output is byte-identical to cbor-x with the settings in TOOLCHAIN.md, and to PubNub's own tokens (both checked by
+ * Output is byte-identical to cbor-x with plain, portable settings, and to PubNub's own tokens (both checked by
  * tests); it is written by a small specialised writer because this is the minting hot path.
  *
  * @module

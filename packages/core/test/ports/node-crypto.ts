@@ -1,4 +1,7 @@
-/** A synchronous node:crypto HmacSha256 port for core's Node test runs (the real one ships in @grantkit/node). */
+/**
+ * A synchronous node:crypto HmacSha256 port for core's own unit tests, which cannot depend on @grantkit/node (it
+ * depends on core). The shipped port, NodeHmacKey, is what the conformance suite runs (packages/node/test).
+ */
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { HmacSha256, SyncHmacKey } from '../../src/ports.js';
 

@@ -1,4 +1,7 @@
-/** An asynchronous WebCrypto HmacSha256 port for core's browser test runs (the real one ships in @grantkit/edge). */
+/**
+ * An asynchronous WebCrypto HmacSha256 port for core's own unit tests (the async signing paths), which cannot depend on
+ * @grantkit/edge. The shipped port is what the conformance suite runs in workerd and Chromium (packages/edge/test).
+ */
 import type { AsyncHmacKey, HmacSha256 } from '../../src/ports.js';
 
 export const webCrypto = {

@@ -8,7 +8,9 @@
  *
  * @module
  */
-import { StoreUnavailableError, type RevocationStore } from '@grantkit/core';
+import {
+  StoreUnavailableError, assertRevocationEntry, assertTokenId, type RevocationStore,
+} from '@grantkit/core';
 import type { DurableObjectNamespaceLike, DurableObjectStateLike, DurableObjectStorageLike } from '../env.js';
 
 const REVOKED = 'revoked:';
@@ -17,7 +19,6 @@ const EXPIRY = 'expiry:';
 const PURGE_BATCH = 64;
 /** Bound one alarm's work; a larger backlog continues in the next alarm. */
 const PURGE_BATCHES_PER_ALARM = 16;
-const TOKEN_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const UNIX_SECONDS = /^[0-9]{1,12}$/;
 const ORIGIN = 'https://revocations.grantkit.invalid';
 
@@ -132,7 +133,8 @@ export interface DurableObjectRevocationStoreOptions {
  * @param namespace - The Durable Object namespace bound to {@link RevocationDurableObject}.
  * @param options - Instance name.
  * @returns The store. It rejects with `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the object cannot
- *   answer, so authorization fails closed.
+ *   answer, so authorization fails closed, and after `close()` (which releases nothing: the binding belongs to the
+ *   runtime); with `RequestInvalidError` `ERR_REQUEST_INVALID` for an id `assertTokenId` refuses.
  * @example
  * ```ts
  * import { createEdgeHandler, durableObjectRevocationStore } from '@grantkit/edge';
@@ -145,8 +147,10 @@ export function durableObjectRevocationStore(
   options: DurableObjectRevocationStoreOptions = {},
 ): RevocationStore {
   const id = namespace.idFromName(options.name ?? 'grantkit-revocations');
+  let closed = false;
 
   async function call(method: 'GET' | 'PUT', tokenId: string, body?: string): Promise<Response> {
+    if (closed) throw new StoreUnavailableError('the revocation Durable Object store is closed');
     let response: Response;
     try {
       // A fresh stub per call: a stub that saw an error may stay broken.
@@ -166,10 +170,12 @@ export function durableObjectRevocationStore(
 
   return Object.freeze({
     async revoke(tokenId: string, expiresAt: number): Promise<void> {
-      const response = await call('PUT', tokenId, String(Math.floor(expiresAt)));
+      assertRevocationEntry(tokenId, expiresAt);
+      const response = await call('PUT', tokenId, String(expiresAt));
       await response.body?.cancel();
     },
     async isRevoked(tokenId: string): Promise<boolean> {
+      assertTokenId(tokenId);
       const response = await call('GET', tokenId);
       let answer: unknown;
       try {
@@ -181,17 +187,21 @@ export function durableObjectRevocationStore(
       if (typeof revoked !== 'boolean') throw new StoreUnavailableError('the revocation Durable Object sent an unreadable answer');
       return revoked;
     },
+    close(): void {
+      closed = true;
+    },
   });
 }
 
+/** The id in a request path, checked by core's one rule (the object also refuses ids that bypassed the client). */
 function decodeTokenId(segment: string): string | undefined {
-  let tokenId: string;
   try {
-    tokenId = decodeURIComponent(segment);
+    const tokenId = decodeURIComponent(segment);
+    assertTokenId(tokenId);
+    return tokenId;
   } catch {
     return undefined;
   }
-  return TOKEN_ID.test(tokenId) ? tokenId : undefined;
 }
 
 function pad(seconds: number): string {

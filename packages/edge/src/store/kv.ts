@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { StoreUnavailableError, type Clock, type RevocationStore } from '@grantkit/core';
+import {
+  StoreUnavailableError, assertRevocationEntry, assertTokenId, type Clock, type RevocationStore,
+} from '@grantkit/core';
 import type { KvNamespaceLike } from '../env.js';
 
 /** KV refuses expirations less than 60 seconds ahead. */
@@ -44,7 +46,8 @@ export interface KvRevocationStoreOptions {
  * @param namespace - A KV namespace binding, e.g. `env.GRANTKIT_REVOCATIONS_KV`.
  * @param options - Key prefix, read cache TTL, clock.
  * @returns The store. It rejects with `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when KV fails, so
- *   authorization fails closed.
+ *   authorization fails closed, and after `close()` (which releases nothing: the binding belongs to the runtime);
+ *   with `RequestInvalidError` `ERR_REQUEST_INVALID` for an id `assertTokenId` refuses.
  * @example
  * ```ts
  * import { createEdgeHandler, kvRevocationStore } from '@grantkit/edge';
@@ -55,8 +58,14 @@ export function kvRevocationStore(namespace: KvNamespaceLike, options: KvRevocat
   const prefix = options.prefix ?? 'grantkit:revoked:';
   const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
   const getOptions = options.cacheTtl === undefined ? undefined : { cacheTtl: options.cacheTtl };
+  let closed = false;
+  const open = () => {
+    if (closed) throw new StoreUnavailableError('Workers KV revocation store is closed');
+  };
   return Object.freeze({
     async revoke(tokenId: string, expiresAt: number): Promise<void> {
+      assertRevocationEntry(tokenId, expiresAt);
+      open();
       const now = clock();
       // An expired token is refused by verification anyway; nothing to remember.
       if (expiresAt <= now) return;
@@ -69,6 +78,8 @@ export function kvRevocationStore(namespace: KvNamespaceLike, options: KvRevocat
       }
     },
     async isRevoked(tokenId: string): Promise<boolean> {
+      assertTokenId(tokenId);
+      open();
       let value: string | null;
       try {
         value = await namespace.get(`${prefix}${tokenId}`, getOptions);
@@ -76,6 +87,9 @@ export function kvRevocationStore(namespace: KvNamespaceLike, options: KvRevocat
         throw new StoreUnavailableError('Workers KV could not be read', { cause });
       }
       return value !== null;
+    },
+    close(): void {
+      closed = true;
     },
   });
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRevocationStore } from './memory.js';
 
+// Behaviour every store shares (validation, close, failing closed) is in test/store-contract.test.ts.
+
 describe('MemoryRevocationStore', () => {
   it('answers synchronously and remembers revocations until purged after expiry', () => {
     let now = 1_000;
@@ -24,11 +26,5 @@ describe('MemoryRevocationStore', () => {
     now = 50;
     store.revoke('c', 100);
     expect(store.size).toBe(2);
-  });
-
-  it('fails closed after close()', () => {
-    const store = new MemoryRevocationStore();
-    store.close();
-    expect(() => store.isRevoked('a')).toThrow(expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }));
   });
 });

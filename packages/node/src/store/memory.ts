@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { LimitExceededError, StoreUnavailableError, type Clock, type RevocationStore } from '@grantkit/core';
+import {
+  LimitExceededError, StoreUnavailableError, assertRevocationEntry, assertTokenId, type Clock, type RevocationStore,
+} from '@grantkit/core';
 
 /**
  * Options of {@link MemoryRevocationStore}.
@@ -48,9 +50,10 @@ export class MemoryRevocationStore implements RevocationStore {
   /**
    * Records a revocation until `expiresAt`.
    * @throws `LimitExceededError` `ERR_LIMIT_EXCEEDED` when full of unexpired entries;
-   *   `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` after `close()`.
+   *   `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` after `close()`; `RequestInvalidError` for a bad id or time.
    */
   revoke(tokenId: string, expiresAt: number): void {
+    assertRevocationEntry(tokenId, expiresAt);
     this.#open();
     if (!this.#entries.has(tokenId) && this.#entries.size >= this.#maxEntries) {
       this.purgeExpired();
@@ -63,9 +66,11 @@ export class MemoryRevocationStore implements RevocationStore {
 
   /**
    * Whether `tokenId` is revoked.
-   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` after `close()` (fail closed).
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` after `close()` (fail closed); `RequestInvalidError` for a
+   *   bad id.
    */
   isRevoked(tokenId: string): boolean {
+    assertTokenId(tokenId);
     this.#open();
     return this.#entries.has(tokenId);
   }

@@ -16,7 +16,9 @@
  */
 import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
-import { RequestInvalidError, StoreUnavailableError, type Clock, type MaybePromise, type RevocationStore } from '@grantkit/core';
+import {
+  StoreUnavailableError, assertRevocationEntry, assertTokenId, type Clock, type MaybePromise, type RevocationStore,
+} from '@grantkit/core';
 
 /**
  * Options of {@link RedisRevocationStore}.
@@ -155,13 +157,14 @@ export class RedisRevocationStore implements RevocationStore {
 
   /**
    * Records a revocation until `expiresAt` and announces it to every node.
-   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when Redis cannot be written.
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when Redis cannot be written; `RequestInvalidError` for a
+   *   bad id or time.
    */
   async revoke(tokenId: string, expiresAt: number): Promise<void> {
-    checkEntry(tokenId, expiresAt);
+    assertRevocationEntry(tokenId, expiresAt);
     this.#open();
-    const now = this.#clock();
-    if (expiresAt > now) {
+    // An expired token is refused by verification anyway: nothing to record, nothing to remember.
+    if (expiresAt > this.#clock()) {
       try {
         const results = await this.#client.multi()
           .set(this.#prefix + tokenId, String(expiresAt), 'EXAT', expiresAt)
@@ -172,15 +175,17 @@ export class RedisRevocationStore implements RevocationStore {
       } catch (cause) {
         throw new StoreUnavailableError('redis revocation store could not record the revocation', { cause });
       }
+      this.#remember(tokenId, expiresAt);
     }
-    this.#remember(tokenId, expiresAt);
   }
 
   /**
    * Whether `tokenId` is revoked: synchronous when the local cache knows, otherwise one `GET`.
-   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` (as a rejection) when Redis cannot answer.
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` (as a rejection) when Redis cannot answer;
+   *   `RequestInvalidError` for a bad id.
    */
   isRevoked(tokenId: string): MaybePromise<boolean> {
+    assertTokenId(tokenId);
     this.#open();
     const known = this.#revoked.get(tokenId);
     if (known !== undefined) return true;
@@ -258,14 +263,5 @@ export class RedisRevocationStore implements RevocationStore {
 
   #open(): void {
     if (this.#closed) throw new StoreUnavailableError('redis revocation store is closed');
-  }
-}
-
-function checkEntry(tokenId: string, expiresAt: number): void {
-  if (typeof tokenId !== 'string' || tokenId.length === 0 || tokenId.length > 128 || tokenId.includes(':')) {
-    throw new RequestInvalidError('token id must be a string of 1..128 characters without ":"', { field: 'tokenId' });
-  }
-  if (!Number.isSafeInteger(expiresAt) || expiresAt < 0) {
-    throw new RequestInvalidError('expiresAt must be Unix seconds', { field: 'expiresAt' });
   }
 }

@@ -13,7 +13,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
-import { RequestInvalidError, StoreUnavailableError, type Clock, type RevocationStore } from '@grantkit/core';
+import {
+  StoreUnavailableError, assertRevocationEntry, assertTokenId, type Clock, type RevocationStore,
+} from '@grantkit/core';
 
 /**
  * Options of {@link SqliteRevocationStore}.
@@ -129,15 +131,17 @@ export class SqliteRevocationStore implements RevocationStore {
    * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE`; `RequestInvalidError` for a bad id or time.
    */
   revoke(tokenId: string, expiresAt: number): void {
-    checkEntry(tokenId, expiresAt);
+    assertRevocationEntry(tokenId, expiresAt);
     this.#run(() => this.#insert.run(tokenId, expiresAt));
   }
 
   /**
    * Whether `tokenId` is revoked. Never answers `false` on failure.
-   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the database cannot be read (fail closed).
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the database cannot be read (fail closed);
+   *   `RequestInvalidError` for a bad id.
    */
   isRevoked(tokenId: string): boolean {
+    assertTokenId(tokenId);
     return this.#run(() => this.#select.get(tokenId) !== undefined);
   }
 
@@ -166,14 +170,5 @@ export class SqliteRevocationStore implements RevocationStore {
     } catch (cause) {
       throw new StoreUnavailableError('sqlite revocation store failed', { cause });
     }
-  }
-}
-
-function checkEntry(tokenId: string, expiresAt: number): void {
-  if (typeof tokenId !== 'string' || tokenId.length === 0 || tokenId.length > 128) {
-    throw new RequestInvalidError('token id must be a string of 1..128 characters', { field: 'tokenId' });
-  }
-  if (!Number.isSafeInteger(expiresAt) || expiresAt < 0) {
-    throw new RequestInvalidError('expiresAt must be Unix seconds', { field: 'expiresAt' });
   }
 }

@@ -1,24 +1,59 @@
 /**
  * The runtime parity suite: the same vectors and behaviours, run in Node, workerd and Chromium. It receives the
- * library and the runtime's crypto port as parameters and imports nothing runtime-specific.
+ * library and the runtime's shipped crypto port as parameters and imports nothing runtime-specific.
+ *
+ * @module
  */
 import { describe, expect, it } from 'vitest';
 import type * as Core from '@grantkit/core';
 import type { HmacKey, HmacSha256 } from '@grantkit/core';
-import pubnubTokens from '../../../../../shared/spec/vectors/pubnub-tokens.json';
-import signatureVectors from '../../../../../shared/spec/vectors/signatures.json';
-import expectedParse from './pubnub-parse-expected.json';
+import expectedParse from '../vectors/pubnub-parse-expected.json';
+import pubnubTokens from '../vectors/pubnub-tokens.json';
+import signatureVectors from '../vectors/signatures.json';
 
+/**
+ * What a runtime plugs into {@link runConformance}: its shipped crypto port.
+ *
+ * Exported from `@grantkit/conformance`.
+ *
+ * @example
+ * ```ts
+ * const ports: ConformancePorts = { crypto: nodeCrypto }; // from @grantkit/node
+ * ```
+ */
 export interface ConformancePorts {
+  /** The runtime's `HmacSha256` port, as its package ships it. */
   crypto: HmacSha256;
 }
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 
-/** Token minted from {@link fixedGrant} at 1_700_000_000 with secret `sec-c-conformance` (computed once, in Node). */
+/**
+ * The token minted from {@link fixedGrant} at 1_700_000_000 with secret `sec-c-conformance` (computed once, in Node):
+ * every runtime must mint exactly these bytes.
+ *
+ * Exported from `@grantkit/conformance`.
+ *
+ * @example
+ * ```ts
+ * expect(mintToken(fixedGrant(lib), key, { timestamp: 1_700_000_000 })).toBe(FIXED_TOKEN);
+ * ```
+ */
 export const FIXED_TOKEN =
   'qEF2AkF0GmVT8QBDdHRsGDxDcmVzpURjaGFuoWZyb29tLTEDQ2dycKFkY2ctMQVDdXNyoENzcGOgRHV1aWShY2JvYhhgQ3BhdKVEY2hhbqFtXnJvb20tWzAtOV0rJAFDZ3JwoEN1c3KgQ3NwY6BEdXVpZKBEbWV0YaRkcm9sZWVhZG1pbmVsZXZlbANlcmF0aW_7P-AAAAAAAABkYmV0YfVEdXVpZGVhbGljZUNzaWdYIFFHCv2uKYlV_lEOtstTuzeS7vfl4Ncx7N9vJnnDQqWv';
 
+/**
+ * The grant behind {@link FIXED_TOKEN}: every slot, a pattern, an authorized uuid and typed meta.
+ *
+ * Exported from `@grantkit/conformance`.
+ *
+ * @param lib - `@grantkit/core`, for its builders.
+ * @returns The grant options.
+ * @example
+ * ```ts
+ * const token = mintToken(fixedGrant(lib), key, { timestamp: 1_700_000_000 });
+ * ```
+ */
 export function fixedGrant(lib: typeof Core): Core.GrantTokenOptions {
   return {
     ttl: 60,
@@ -30,6 +65,22 @@ export function fixedGrant(lib: typeof Core): Core.GrantTokenOptions {
   };
 }
 
+/**
+ * Registers the conformance suite with vitest: `parseToken` equals the official SDK on public PubNub tokens, minting
+ * is byte-identical to {@link FIXED_TOKEN}, signature v2 vectors, and typed errors for hostile tokens.
+ *
+ * Exported from `@grantkit/conformance`.
+ *
+ * @param lib - `@grantkit/core` as the runtime loads it.
+ * @param ports - The runtime's shipped ports.
+ * @example
+ * ```ts
+ * import * as lib from '@grantkit/core';
+ * import { nodeCrypto } from '@grantkit/node';
+ * import { runConformance } from '@grantkit/conformance';
+ * runConformance(lib, { crypto: nodeCrypto });
+ * ```
+ */
 export function runConformance(lib: typeof Core, ports: ConformancePorts): void {
   const key = (secret: string) => Promise.resolve(ports.crypto.importKey(secret)) as Promise<HmacKey>;
 
