@@ -117,7 +117,7 @@ const TOKEN_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * The one rule for the ids a {@link RevocationStore} is given: 1 to 128 characters of the base64url alphabet
- * (`A-Z a-z 0-9 - _`). Ids from {@link tokenId} (the signature, 43 characters) always pass; separators such as `:`,
+ * (`A-Z a-z 0-9 - _`). Ids from `tokenId` (the signature, 43 characters) always pass; separators such as `:`,
  * spaces, path segments and unbounded lengths never reach a backend's keys. Every store checks ids with it before
  * touching its backend, so all of them refuse the same ids with the same error.
  *
