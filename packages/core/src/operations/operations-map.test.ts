@@ -4,6 +4,7 @@
  * A second table covers the endpoints the SDK sends that the published table leaves out; together they reach every
  * operation of the catalog.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPERATIONS, isOperationName, type OperationName } from './catalog.js';
 import { MAX_OPERATION_CHECKS, matchOperation, operationRequest, type PermissionCheck } from './match-request.js';
@@ -112,6 +113,16 @@ describe('the operations map', () => {
   it('reaches every operation of the catalog', () => {
     const reached = new Set([...PUBLISHED, ...SDK_ONLY].map((row) => row.operation));
     expect([...reached].sort()).toEqual(Object.keys(OPERATIONS).sort());
+  });
+
+  it('the operations guide lists every operation with what it needs', () => {
+    const guide = readFileSync(new URL('../../../../docs/guides/operations.md', import.meta.url), 'utf8');
+    for (const operation of Object.values(OPERATIONS)) {
+      const needs = operation.access === 'token'
+        ? Object.entries(operation.requires).map(([kind, permission]) => `\`${permission}\` on each ${kind.replace(/s$/, '')}`).join(' + ')
+        : { open: 'nothing', 'secret-key': 'the secret key (signature v2)', 'keyset-setting': 'a keyset setting' }[operation.access];
+      expect(guide, operation.name).toMatch(new RegExp(`^\\| \`${operation.name}\` \\|.*\\| ${needs.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|`, 'm'));
+    }
   });
 
   it('marks published rows as published, and lists access and requirements consistently', () => {

@@ -42,7 +42,7 @@ describe('requirePubNubOperation', () => {
     const patch = (channel: string) => fetch(`${base}/v2/objects/sub-c-mw/uuids/alice/channels?uuid=alice&auth=${token}`, {
       method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ set: [{ channel: { id: channel } }] }),
     });
-    expect((await (await patch('room-1')).json()).relayed).toBe('set-memberships');
+    expect(((await (await patch("room-1")).json()) as { relayed: string }).relayed).toBe("set-memberships");
     expect((await patch('room-2')).status).toBe(403);
   });
 });
