@@ -3,14 +3,14 @@
  * verifiable, contents still evaluated), by operation name and by REST URL, with hints and exit codes; its `--json`
  * answer is exactly what `explainToken` in `@grantkit/core` returns.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Channel, explainToken, Group, mintToken } from '@grantkit/core';
 import { importKey } from '../src/crypto.js';
-import { assertBuilt, CLI_PATH } from './helpers/spawn-service.js';
+import { assertBuilt } from './helpers/spawn-service.js';
+import { runGrantkit, type Run } from './helpers/run-grantkit.js';
 
 const SECRET = 'sec-c-explain';
 const KEYSET = { GRANTKIT_SECRET_KEY: SECRET, GRANTKIT_SUBSCRIBE_KEY: 'sub-c-explain', GRANTKIT_PUBLISH_KEY: 'pub-c-explain' };
@@ -20,20 +20,8 @@ const PUBNUB_TOKEN = 'p0F2AkF0GmEK-4NDdHRsGDxDcmVzpURjaGFuoWhjaGFubmVsMQFDZ3JwoW
 let directory: string;
 let token: string;
 
-function grantkit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: directory, env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function grantkit(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return runGrantkit(args, { cwd: directory, env });
 }
 
 beforeAll(() => {

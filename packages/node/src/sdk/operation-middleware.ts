@@ -11,6 +11,7 @@ import {
   type Clock, type Keyset,
 } from '@grantkit/core';
 import { importKey } from '../crypto.js';
+import { asGuard } from './guard-callback.js';
 import type { KeysetConfig } from '../service/keygen.js';
 import { sendResponse } from '../service/node-adapter.js';
 
@@ -120,14 +121,7 @@ export function requirePubNubOperation(options: PubNubOperationGuardOptions): Pu
     return true;
   }
 
-  return function middleware(request: any, response: any, next?: (error?: any) => void): Promise<boolean> | undefined {
-    const work = check(request, response);
-    if (typeof next !== 'function') return work;
-    work.then((allowed) => {
-      if (allowed) next();
-    }, (error: unknown) => next(error));
-    return undefined;
-  };
+  return asGuard(check);
 }
 
 async function write(response: any, answer: Response): Promise<void> {
