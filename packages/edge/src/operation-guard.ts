@@ -28,8 +28,9 @@ export interface PubNubAccessControlOptions {
   revocations?: RevocationStore | false;
   /** Unix seconds. Default `Date.now()`. */
   clock?: () => number;
-  /** PubNub's App Context options "Disallow Get All User/Channel Metadata" unchecked. Default false. */
+  /** PubNub's App Context option "Disallow Get All User Metadata" unchecked. Default false. */
   allowGetAllUuidMetadata?: boolean;
+  /** PubNub's App Context option "Disallow Get All Channel Metadata" unchecked. Default false. */
   allowGetAllChannelMetadata?: boolean;
 }
 

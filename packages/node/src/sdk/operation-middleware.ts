@@ -32,8 +32,9 @@ export interface PubNubOperationGuardOptions {
   revocations?: RevocationStore;
   /** Unix seconds. Default `Date.now()`. */
   clock?: Clock;
-  /** PubNub's App Context options "Disallow Get All User/Channel Metadata" unchecked. Default false. */
+  /** PubNub's App Context option "Disallow Get All User Metadata" unchecked. Default false. */
   allowGetAllUuidMetadata?: boolean;
+  /** PubNub's App Context option "Disallow Get All Channel Metadata" unchecked. Default false. */
   allowGetAllChannelMetadata?: boolean;
   /** Largest body read for a check (PATCH and signed requests); larger gets 413. Default 32 KiB. */
   maxBodyBytes?: number;
