@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../test/ports/node-crypto.js';
 import { Channel, Group, UUID } from '../grant/builders.js';
-import type { Keyset } from '../http/handler.js';
+import type { Keyset } from '../keysets.js';
 import type { RevocationStore } from '../ports.js';
 import { signRequestV2 } from '../signature-v2.js';
 import { mintToken } from '../token/mint.js';

@@ -6,12 +6,13 @@
  *
  * @module
  */
-import { isGrantkitError, StoreUnavailableError } from '../errors.js';
-import type { Keyset } from '../http/handler.js';
+import type { ResourceRef } from '../authorize/decision.js';
+import { checkToken, presentedToken } from '../check-token.js';
+import { isGrantkitError } from '../errors.js';
+import type { Keyset } from '../keysets.js';
 import type { MaybePromise } from '../internal/maybe-promise.js';
 import type { Clock, RevocationStore } from '../ports.js';
 import { verifyRequestSignatureV2 } from '../signature-v2.js';
-import { verifyToken } from '../token/verify.js';
 import { decideOperation, type OperationDecision, type PresentedCredential } from './decide-operation.js';
 import { DATA_PLANE_HEADERS, operationDenial } from './denial.js';
 import { matchOperation, type MatchedOperation, type UnknownOperation } from './match-request.js';
@@ -158,7 +159,7 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
     try {
       const keyset = matched.subscribeKey === undefined ? undefined : await lookup(matched.subscribeKey);
       if (keyset === undefined) return reply(400, 'Invalid subscribe key', matched);
-      credential = await present(input, url, keyset, settings.now);
+      credential = await present(input, url, keyset, matched, settings.now);
     } catch (error) {
       return failure(error, matched);
     }
@@ -166,7 +167,7 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
     return decision.allowed ? { allowed: true, decision, matched } : deny(decision, matched);
   }
 
-  async function present(input: GuardInput, url: URL, keyset: Keyset, now: number): Promise<PresentedCredential> {
+  async function present(input: GuardInput, url: URL, keyset: Keyset, matched: MatchedOperation, now: number): Promise<PresentedCredential> {
     if (url.searchParams.has('signature')) {
       // A server holding the secret key signs its requests (signature v2) instead of presenting a token.
       await verifyRequestSignatureV2(keyset.keys, {
@@ -174,25 +175,24 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
       }, { now, window: options.requestWindow ?? 60 });
       return { kind: 'secret-key' };
     }
-    const text = url.searchParams.get('auth') ?? url.searchParams.get('token') ?? bearer(input.headers);
-    if (text === undefined || text === null || text === '') return { kind: 'none' };
-    let token;
-    try {
-      token = await verifyToken(text, keyset.keys, { ignoreTime: true });
-    } catch (error) {
-      if (!isGrantkitError(error)) throw error;
-      return { kind: 'invalid', reason: error.code === 'ERR_TOKEN_SIGNATURE_INVALID' ? 'signature-invalid' : 'malformed' };
+    // Only token operations naming something to check use a token; the others are decided without one.
+    const first = matched.checks[0];
+    if (matched.operation.access !== 'token' || first === undefined) return { kind: 'none' };
+    const text = presentedToken({ auth: url.searchParams.get('auth'), token: url.searchParams.get('token'), authorization: input.headers?.get('authorization') });
+    // The first check goes through the one token check (where the token comes from, verification, the expired-token
+    // rule, the revocation lookup failing closed); the other checks reuse the token it verified.
+    const result = await checkToken(text, {
+      keys: keyset.keys,
+      revocations: options.revocations,
+      now,
+      ...(matched.uuid === undefined ? {} : { uuid: matched.uuid }),
+      resource: { [first.resource]: first.name } as ResourceRef,
+      permission: first.permission,
+    });
+    if (result.token === undefined) {
+      return result.reason === 'malformed' || result.reason === 'signature-invalid' ? { kind: 'invalid', reason: result.reason } : { kind: 'none' };
     }
-    let revoked = false;
-    // An expired token is denied whatever the denylist says: spare the store the lookup (and the 503 when it is down).
-    if (options.revocations !== undefined && now < token.expiresAt) {
-      try {
-        revoked = await options.revocations.isRevoked(token.id);
-      } catch (cause) {
-        throw new StoreUnavailableError('revocation store is unavailable; denying', { cause });
-      }
-    }
-    return { kind: 'token', token, signature: 'verified', revoked };
+    return { kind: 'token', token: result.token, signature: 'verified', revoked: result.reason === 'revoked' };
   }
 
   return {
@@ -209,10 +209,6 @@ export function createOperationGuard(options: OperationGuardOptions): OperationG
       return check({ method: request.method, url: request.url, headers: request.headers, ...(body === undefined ? {} : { body }) });
     },
   };
-}
-
-function bearer(headers: Headers | undefined): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(headers?.get('authorization') ?? '')?.[1];
 }
 
 function deny(decision: OperationDecision, matched: MatchedOperation | UnknownOperation): GuardResult {

@@ -7,9 +7,9 @@
  * @module
  */
 import {
-  explainToken, isOperationName, OPERATIONS, type ExplainTarget, type TokenExplanation,
+  explainToken, importSecretKeys, isOperationName, OPERATIONS, type ExplainTarget, type TokenExplanation,
 } from '@grantkit/core';
-import { importKey } from '../crypto.js';
+import { nodeCrypto } from '../crypto.js';
 import { CommandError, UsageError, type CliContext } from './cli-context.js';
 import { KEYSET_HELP, KEYSET_OPTIONS, parseOptions, resolveCliKeyset } from './parse-options.js';
 
@@ -82,7 +82,7 @@ export async function explainCommand(context: CliContext): Promise<void> {
   const keys = wantsKeys
     ? (() => {
       const { keyset } = resolveCliKeyset(values, context);
-      return [keyset.secretKey, ...(keyset.previousSecretKeys ?? [])].map((secret) => importKey(secret));
+      return importSecretKeys(keyset, nodeCrypto);
     })()
     : undefined;
   let explanation: TokenExplanation;

@@ -7,12 +7,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  createOperationGuard, guardNeedsBody, LIMITS, type OperationDecision, type OperationGuardOptions, type RevocationStore,
-  type Clock, type Keyset,
+  createOperationGuard, guardNeedsBody, importKeyset, LIMITS, type Clock, type Keyset, type KeysetConfig, type OperationDecision,
+  type OperationGuardOptions, type RevocationStore,
 } from '@grantkit/core';
-import { importKey } from '../crypto.js';
+import { nodeCrypto } from '../crypto.js';
 import { asGuard } from './guard-callback.js';
-import type { KeysetConfig } from '../service/keygen.js';
 import { sendResponse } from '../service/node-adapter.js';
 
 /**
@@ -26,7 +25,7 @@ import { sendResponse } from '../service/node-adapter.js';
  * ```
  */
 export interface PubNubOperationGuardOptions {
-  /** The keysets whose tokens are accepted. */
+  /** The keysets whose tokens are accepted (secrets trimmed, as everywhere). */
   keysets: readonly KeysetConfig[];
   /** The revocation denylist, looked up for every unexpired token (failing closed: 503). */
   revocations?: RevocationStore;
@@ -71,11 +70,10 @@ export type PubNubOperationMiddleware = (request: any, response: any, next?: (er
  * ```
  */
 export function requirePubNubOperation(options: PubNubOperationGuardOptions): PubNubOperationMiddleware {
-  const keysets = new Map<string, Keyset>(options.keysets.map((keyset) => [keyset.subscribeKey, {
-    subscribeKey: keyset.subscribeKey,
-    publishKey: keyset.publishKey,
-    keys: [keyset.secretKey, ...(keyset.previousSecretKeys ?? [])].map((secret) => importKey(secret)),
-  }]));
+  const keysets = new Map<string, Keyset>(options.keysets.map((config) => {
+    const keyset = importKeyset(config, nodeCrypto);
+    return [keyset.subscribeKey, keyset];
+  }));
   const guardOptions: OperationGuardOptions = {
     keysets,
     ...(options.revocations === undefined ? {} : { revocations: options.revocations }),
