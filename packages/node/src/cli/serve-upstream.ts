@@ -25,9 +25,9 @@ export function upstreamFrom(value: string | boolean | undefined, context: Pick<
   } catch {
     throw new UsageError(`--upstream must be an http:// or https:// URL, got '${text}'`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--upstream must be an http:// or https:// URL, got '${text}'`);
-  // It is logged and printed: credentials have no place in it.
+  // It is logged and printed: credentials have no place in it (and are never echoed back).
   if (url.username !== '' || url.password !== '') throw new UsageError('--upstream must not carry credentials');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--upstream must be an http:// or https:// URL, got '${text}'`);
   if (url.search !== '' || url.hash !== '') throw new UsageError('--upstream takes an origin (and optional path prefix), without a query');
   return url.toString().replace(/\/$/, '');
 }
