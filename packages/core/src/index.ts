@@ -76,3 +76,19 @@ export { errorResponseBody, readErrorResponseBody } from './http/error-response.
 export type { PubNubErrorBody } from './http/error-response.js';
 export { tokenCheckBody } from './http/token-check-body.js';
 export type { TokenCheckBody } from './http/token-check-body.js';
+export { OPERATIONS, isOperationName } from './operations/catalog.js';
+export type { OperationName, OperationAccess, OperationService, OperationDefinition } from './operations/catalog.js';
+export { matchOperation, operationRequest, MAX_OPERATION_CHECKS } from './operations/match-request.js';
+export type {
+  PermissionCheck, OperationResources, MatchedOperation, UnknownOperation, OperationRequestInput,
+} from './operations/match-request.js';
+export { decideOperation } from './operations/decide-operation.js';
+export type {
+  PresentedCredential, CheckDenyReason, CheckOutcome, OperationDecisionReason, OperationDecision, DecideOperationOptions,
+} from './operations/decide-operation.js';
+export { operationDenial } from './operations/denial.js';
+export type { PubNubDenialBody } from './operations/denial.js';
+export { createOperationGuard, guardNeedsBody } from './operations/guard.js';
+export type { OperationGuardOptions, GuardInput, GuardResult, OperationGuard } from './operations/guard.js';
+export { explainToken } from './operations/explain.js';
+export type { ExplainTarget, ExplainOptions, DenialHint, TokenExplanation } from './operations/explain.js';

@@ -23,6 +23,7 @@ describe('bundles', () => {
     expect(code).not.toMatch(/RE2JS|programSize/);
     expect(code).not.toContain('Encoder');
     expect(code).not.toMatch(/0xfb|setFloat64/);
+    expect(code).not.toContain('Publish on channel'); // the operations map stays out too
     expect(gzipSync(code).length).toBeLessThan(4_500);
   });
 

@@ -18,6 +18,8 @@ export { createEdgeHandler } from './edge-handler.js';
 export type { EdgeHandler, EdgeHandlerOptions } from './edge-handler.js';
 export { authorizeRequest, forbiddenResponse } from './authorize-request.js';
 export type { AuthorizeRequestOptions } from './authorize-request.js';
+export { guardPubNubRequest, withPubNubAccessControl } from './operation-guard.js';
+export type { PubNubAccessControlOptions, GuardedFetchHandler } from './operation-guard.js';
 export { importHmacKey, webCryptoHmacSha256 } from './crypto.js';
 export { importKeysets, keysetsFromEnv } from './keysets.js';
 export { revocationsFromEnv } from './revocations.js';

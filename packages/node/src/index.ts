@@ -8,6 +8,8 @@
  * - Revocation stores: {@link SqliteRevocationStore} (default, durable), {@link RedisRevocationStore} (shared by
  *   several nodes), {@link MemoryRevocationStore}.
  * - {@link requirePermission}: a route guard for Express, Fastify and `node:http`.
+ * - {@link requirePubNubOperation} and {@link createUpstreamProxy}: the PubNub operations map enforced as middleware,
+ *   or in front of a PubNub-style backend (`grantkit serve --upstream`).
  * - {@link importKey} / {@link NodeHmacKey}: the synchronous crypto port for `@grantkit/core`.
  *
  * @example
@@ -34,6 +36,10 @@ export { GrantTokenRequest } from './sdk/grant-token-request.js';
 export type { GrantTokenResult } from './sdk/grant-token-request.js';
 export { requirePermission, tokenFromRequest } from './sdk/middleware.js';
 export type { GrantkitRequestState, PermissionGuard, RequirePermissionOptions } from './sdk/middleware.js';
+export { requirePubNubOperation } from './sdk/operation-middleware.js';
+export type { PubNubOperationGuardOptions, PubNubOperationMiddleware } from './sdk/operation-middleware.js';
+export { createUpstreamProxy, isServicePath } from './service/upstream-proxy.js';
+export type { UpstreamProxyOptions, UpstreamProxyEvent, UpstreamProxy } from './service/upstream-proxy.js';
 export { toRequest, sendResponse, toNodeListener } from './service/node-adapter.js';
 export type { FetchHandler, NodeAdapterOptions } from './service/node-adapter.js';
 export type { PubNubErrorBody } from './service/error-body.js';

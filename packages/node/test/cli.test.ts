@@ -2,7 +2,6 @@
  * The built `grantkit` bin, run as users run it: help and usage errors with exit codes, keygen, grant → parse →
  * revoke locally and through a running service.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,34 +10,12 @@ import { SqliteRevocationStore } from '../src/store/sqlite.js';
 import { verifyToken } from '@grantkit/core';
 import { importKey } from '../src/crypto.js';
 import { assertBuilt, CLI_PATH, startService, type RunningService } from './helpers/spawn-service.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runGrantkit, type Run } from './helpers/run-grantkit.js';
 
 let directory: string;
 
 function grantkit(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
-      cwd: directory,
-      env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  return runGrantkit(args, { cwd: directory, ...options });
 }
 
 beforeAll(() => {

@@ -7,6 +7,7 @@
  */
 import { VERSION } from '../version.js';
 import { CommandError, EXIT, UsageError, type CliContext } from './cli-context.js';
+import { explainCommand, EXPLAIN_HELP } from './explain-command.js';
 import { grantCommand, GRANT_HELP } from './grant-command.js';
 import { keygenCommand, KEYGEN_HELP } from './keygen-command.js';
 import { parseCommand, PARSE_HELP } from './parse-command.js';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: (context: CliContext) => Promise<void>; he
   serve: { run: serveCommand, help: SERVE_HELP, summary: 'run the Access Manager service (REST, authorize, health, metrics)' },
   grant: { run: grantCommand, help: GRANT_HELP, summary: 'mint a token and print it' },
   parse: { run: parseCommand, help: PARSE_HELP, summary: 'show what a token grants (table or --json)' },
+  explain: { run: explainCommand, help: EXPLAIN_HELP, summary: 'why a token is allowed or denied a PubNub operation or REST URL' },
   revoke: { run: revokeCommand, help: REVOKE_HELP, summary: 'revoke a token (through a service, or in the local store)' },
   keygen: { run: keygenCommand, help: KEYGEN_HELP, summary: 'print a new random keyset' },
 };

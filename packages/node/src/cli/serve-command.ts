@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { UsageError, type CliContext } from './cli-context.js';
 import { openStore } from './open-store.js';
 import { isConfigurationError, parseOptions } from './parse-options.js';
+import { UPSTREAM_HELP, UPSTREAM_OPTION, upstreamFrom } from './serve-upstream.js';
 
 /** @internal */
 export const SERVE_HELP = `Usage: grantkit serve [--port <n>] [--data-dir <dir>] [options]
@@ -28,6 +29,7 @@ Options:
   --store <kind>           sqlite (default), redis, memory or none (GRANTKIT_STORE)
   --redis-url <url>        Redis shared by several nodes; implies --store redis (GRANTKIT_REDIS_URL)
   --log-level <level>      debug, info (default), warn, error, silent (GRANTKIT_LOG_LEVEL)
+${UPSTREAM_HELP}
 
 Keysets: GRANTKIT_SUBSCRIBE_KEY, GRANTKIT_PUBLISH_KEY, GRANTKIT_SECRET_KEY (+ GRANTKIT_PREVIOUS_SECRET_KEYS,
 comma-separated) for one keyset, and/or "keysets" in the config file. With none, a DEMO keyset is generated in the
@@ -43,15 +45,17 @@ export async function serveCommand(context: CliContext): Promise<void> {
     store: { type: 'string' },
     'redis-url': { type: 'string' },
     'log-level': { type: 'string' },
+    ...UPSTREAM_OPTION,
     help: { type: 'boolean', short: 'h' },
   }, 0);
   if (values.help === true) {
     context.stdout(`${SERVE_HELP}\n`);
     return;
   }
+  const upstream = upstreamFrom(values.upstream, context);
   let config: ServiceConfig;
   try {
-    const { help: _help, ...flags } = values;
+    const { help: _help, upstream: _upstream, ...flags } = values;
     config = resolveServiceConfig({ flags, env: context.env, cwd: context.cwd });
   } catch (error) {
     if (isConfigurationError(error)) throw new UsageError(error.message);
@@ -70,6 +74,7 @@ export async function serveCommand(context: CliContext): Promise<void> {
       maxBodyBytes: config.maxBodyBytes,
       requestWindow: config.requestWindow,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      ...(upstream === undefined ? {} : { upstream }),
     });
   } catch (error) {
     await opened.store?.close?.();
@@ -82,9 +87,11 @@ export async function serveCommand(context: CliContext): Promise<void> {
     store: config.store,
     keysets: config.keysets.map((keyset) => keyset.subscribeKey),
     keysetSource: config.keysetSource,
+    ...(upstream === undefined ? {} : { upstream }),
     ...(config.keysetSource === 'demo' ? { warning: 'DEMO keyset: not for production' } : {}),
   });
   context.stderr(banner(config, running.url, opened.description, context));
+  if (upstream !== undefined) context.stderr(`  Upstream       ${upstream}  (data-plane requests are checked, then forwarded)\n\n`);
 
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -13,6 +13,7 @@ import {
   type PubNubErrorBody, type ResourceRef, type TokenCheckResult,
 } from '@grantkit/core';
 import type { Authorizer } from './authorizer.js';
+import { asGuard } from './guard-callback.js';
 
 
 /**
@@ -147,14 +148,7 @@ export function requirePermission<R = any>(options: RequirePermissionOptions<R>)
     return true;
   }
 
-  return function guard(request: any, response: any, next?: (error?: any) => void): Promise<boolean> | undefined {
-    const work = check(request, response);
-    if (typeof next !== 'function') return work;
-    work.then((allowed) => {
-      if (allowed) next();
-    }, (error: unknown) => next(error));
-    return undefined;
-  };
+  return asGuard(check);
 }
 
 /** The PubNub error body an `AccessManagerError` carries as `status.errorData`, when it carries one. */

@@ -6,12 +6,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGrantHandler, importKeyset, type Clock, type Keyset, type KeysetConfig, type RevocationStore } from '@grantkit/core';
+import { createGrantHandler, createOperationGuard, importKeyset, type Clock, type Keyset, type KeysetConfig, type RevocationStore } from '@grantkit/core';
 import { nodeCrypto } from '../crypto.js';
 import { errorBody } from './error-body.js';
 import { handleNodeRequest } from './node-adapter.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { createUpstreamProxy, isServicePath } from './upstream-proxy.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -45,6 +46,11 @@ export interface ServerOptions {
   shutdownTimeoutMs?: number;
   /** Unix seconds. Default `Date.now()`. */
   clock?: Clock;
+  /**
+   * A PubNub-style backend (`http(s)://host[:port]`): every request that is not the service's own is checked against
+   * the operations map and, when allowed, forwarded there; denials are answered in PubNub's shape.
+   */
+  upstream?: string;
 }
 
 /**
@@ -128,6 +134,19 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
     },
   });
 
+  const proxy = options.upstream === undefined ? undefined : createUpstreamProxy({
+    upstream: options.upstream,
+    guard: createOperationGuard({
+      keysets,
+      ...(options.revocations === undefined ? {} : { revocations: options.revocations }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      requestWindow: options.requestWindow ?? 60,
+    }),
+    maxBodyBytes,
+    // Operation and outcome only: data-plane paths and queries carry tokens and message contents.
+    onRequest: (event) => logger.info('proxy', { operation: event.operation, outcome: event.outcome, status: event.status, durationMs: Math.round(event.durationMs * 1000) / 1000 }),
+  });
+
   let draining = false;
   const active = new Set<Promise<void>>();
 
@@ -148,7 +167,9 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
   const listener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     // While draining, tell keep-alive clients to reconnect elsewhere after this answer.
     if (draining) outgoing.setHeader('connection', 'close');
-    const work = handleNodeRequest(route, incoming, outgoing, { maxBodyBytes }).catch((error: unknown) => {
+    const work = (proxy !== undefined && !isServicePath(incoming.url ?? '/')
+      ? proxy(incoming, outgoing)
+      : handleNodeRequest(route, incoming, outgoing, { maxBodyBytes })).catch((error: unknown) => {
       logger.error('response could not be written', { error });
       outgoing.destroy();
     });
