@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,8 +34,8 @@ describe('openSqlite', () => {
 
   it('prints no ExperimentalWarning when it loads node:sqlite (Node 22)', () => {
     const entry = pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'index.js')).href;
-    const script = `const m = await import(${JSON.stringify(entry)}); new m.SqliteRevocationStore({ path: ':memory:' }).close();`;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const script = `import(${JSON.stringify(entry)}).then((m) => new m.SqliteRevocationStore({ path: ':memory:' }).close());`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(child.stderr).not.toMatch(/ExperimentalWarning|experimental feature/);
     expect(child.status).toBe(0);
   });
@@ -98,12 +98,15 @@ function inProjectWithout(manager: 'npm' | 'pnpm', expression: string): { code?:
   cpSync(join(packageRoot, 'package.json'), join(installed, '@grantkit', 'node', 'package.json'));
   symlinkSync(dirname(createRequire(import.meta.url).resolve('@grantkit/core/package.json')), join(installed, '@grantkit', 'core'));
   const entry = pathToFileURL(join(installed, '@grantkit', 'node', 'dist', 'index.js')).href;
-  const script = `const { SqliteRevocationStore, RedisRevocationStore } = await import(${JSON.stringify(entry)});
+  // Deno resolves packages only for a folder whose package.json lists them.
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module', dependencies: { '@grantkit/node': '*', '@grantkit/core': '*' } }));
+  const script = join(project, 'app.mjs');
+  writeFileSync(script, `const { SqliteRevocationStore, RedisRevocationStore } = await import(${JSON.stringify(entry)});
     try { ${expression}; } catch (error) {
       process.stdout.write(JSON.stringify({ code: error.code, message: error.message, causeCode: error.cause?.code }));
-    }`;
+    }`);
   const { NODE_PATH: _ignored, npm_config_user_agent: _agent, ...env } = process.env;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, env, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [script], { cwd: project, env, encoding: 'utf8' });
   if (child.stdout === '') throw new Error(`no error was thrown: ${child.stderr}`);
   return JSON.parse(child.stdout) as { code?: string; message: string; causeCode?: string };
 }
