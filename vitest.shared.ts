@@ -7,10 +7,15 @@ import { join } from 'node:path';
 
 type Reporter = string | [string, Record<string, unknown>];
 
-/** Reporters for one run: the default console reporter, plus a JSON file named `<label>.json` when requested. */
+/**
+ * Reporters for one run: the default console reporter, plus a JSON file named `<label>.json` when requested. The
+ * runtime matrix (scripts/matrix.mjs) sets GRANTKIT_RUNTIME, so each runtime's report gets its own name.
+ */
 export function reporters(label: string): Reporter[] {
   const directory = process.env.GRANTKIT_TEST_RESULTS;
-  return directory ? ['default', ['json', { outputFile: join(directory, `${label}.json`) }]] : ['default'];
+  const runtime = process.env.GRANTKIT_RUNTIME;
+  const name = runtime === undefined || runtime === '' ? label : `${label}@${runtime}`;
+  return directory ? ['default', ['json', { outputFile: join(directory, `${name}.json`) }]] : ['default'];
 }
 
 /**

@@ -5,6 +5,10 @@
 set -euo pipefail
 mode="${1:-test}"
 cd "$(dirname "$0")/.."
+# Plain text in logs: no colour codes unless we write to a terminal.
+if [ ! -t 1 ]; then export NO_COLOR=1 FORCE_TTY=false; unset FORCE_COLOR; fi
+# Long steps print a line at least every ten seconds (scripts/progress.mjs).
+progress() { node scripts/progress.mjs "$@"; }
 
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
 if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
@@ -27,15 +31,17 @@ if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   # A mirror hiccup should not fail a whole CI run: three tries, a few seconds apart.
   for attempt in 1 2 3; do
-    if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; then break; fi
+    if progress "bootstrap apt-get" -- apt-get update -qq && progress "bootstrap apt-get" -- apt-get install -y -qq --no-install-recommends "${need[@]}"; then break; fi
     [ "$attempt" = 3 ] && { echo "bootstrap: apt-get failed three times" >&2; exit 1; }
     sleep $((attempt * 5))
   done
 fi
 
 export TURBO_TELEMETRY_DISABLED=1
-if [ "${CI:-}" = "true" ]; then
-  pnpm install --frozen-lockfile --reporter=append-only
-else
-  pnpm install --reporter=append-only
+frozen=()
+[ "${CI:-}" = "true" ] && frozen=(--frozen-lockfile)
+progress "bootstrap pnpm install" -- pnpm install "${frozen[@]}" --reporter=append-only
+if [ "$mode" = "test" ]; then
+  # Node 22/24/26, Bun and Deno for the runtime matrix, from registry packages into .runtimes/ (ignored).
+  progress "bootstrap runtimes" -- node scripts/runtimes.mjs install
 fi

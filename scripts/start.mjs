@@ -1,22 +1,35 @@
 #!/usr/bin/env node
-// `npm start`: build what the service needs, then run `grantkit serve` on embedded SQLite in ./.grantkit-data.
-// Extra arguments pass through: `npm start -- --port 9000`.
-import { spawnSync, spawn } from 'node:child_process';
+// `npm start`: install what is missing (scripts/bootstrap.sh start), build what the service needs, then run
+// `grantkit serve` on embedded SQLite in ./.grantkit-data. Extra arguments pass through: `npm start -- --port 9000`.
+// This process stays the service's parent and forwards SIGINT/SIGTERM to it, so stopping `npm start` stops the service.
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnv, runStep } from './progress.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const build = spawnSync('pnpm', ['turbo', 'run', 'build', '--filter=@grantkit/node...', '--output-logs=errors-only'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
-});
-if (build.status !== 0) process.exit(build.status ?? 1);
+let service;
+let stopping;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopping = signal;
+    if (service === undefined) process.exit(signal === 'SIGINT' ? 130 : 143);
+    service.kill(signal);
+  });
+}
 
-const service = spawn(
+const steps = [
+  ['bootstrap', 'bash', ['scripts/bootstrap.sh', 'start']],
+  ['build', 'pnpm', ['turbo', 'run', 'build', '--filter=@grantkit/node...', '--output-logs=errors-only']],
+];
+for (const [label, command, args] of steps) {
+  const code = await runStep(`start ${label}`, command, args, { cwd: root, env: childEnv({ TURBO_TELEMETRY_DISABLED: '1' }) });
+  if (code !== 0) process.exit(code);
+  if (stopping !== undefined) process.exit(1);
+}
+
+service = spawn(
   process.execPath,
-  ['packages/node/dist/cli.js', 'serve', '--data-dir', '.grantkit-data', ...process.argv.slice(2)],
+  ['packages/node/bin/grantkit.js', 'serve', '--data-dir', '.grantkit-data', ...process.argv.slice(2)],
   { cwd: root, stdio: 'inherit' },
 );
-// Forward Ctrl-C / SIGTERM so the service shuts down gracefully, and exit with its code.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => service.kill(signal));
 service.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: ['src/index.ts'],
-  format: ['esm'],
+  // CommonJS too, for `require()` and TypeScript projects compiled as CommonJS (index.cjs with index.d.cts).
+  format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,

@@ -58,3 +58,9 @@ export type { SqliteRevocationStoreOptions } from './store/sqlite.js';
 export { RedisRevocationStore } from './store/redis.js';
 export type { RedisRevocationStoreOptions } from './store/redis.js';
 export { VERSION } from './version.js';
+// What a Node server uses from the core, re-exported so that `npm install @grantkit/node` is the only install a Node
+// server needs (with pnpm's strict layout, importing '@grantkit/core' without installing it fails).
+export { Channel, Group, UUID, Space, User, isGrantkitError, GrantkitError } from '@grantkit/core';
+export type {
+  GrantTokenOptions, VerifiedToken, ParsedToken, Permission, GrantkitErrorCode, AnyGrantkitError, RevocationStore,
+} from '@grantkit/core';

@@ -103,3 +103,16 @@ describe('authorize', () => {
     expect(compiled.sort()).toEqual(['^room-[0-9]+$', 'lobby']);
   });
 });
+
+describe('a Promise where a token is expected', () => {
+  it('throws a typed error that says to await, from authorize, tokenExpiresAt and tokenId', async () => {
+    const { tokenExpiresAt, tokenId } = await import('../token/reader.js');
+    const pending = Promise.resolve({}) as unknown as TokenPayload;
+    const request: AuthorizationRequest = { resource: { channel: 'a' }, permission: 'read' };
+    for (const call of [() => authorize(pending, request), () => tokenExpiresAt(pending), () => tokenId(pending)]) {
+      expect(call).toThrow(expect.objectContaining({ code: 'ERR_REQUEST_INVALID', field: 'token' }));
+      expect(call).toThrow(/was given a Promise, not a token: await verifyToken/);
+    }
+    expect(() => authorize(undefined as unknown as TokenPayload, request)).toThrow(expect.objectContaining({ code: 'ERR_REQUEST_INVALID' }));
+  });
+});

@@ -17,6 +17,8 @@ import { compilePattern } from './patterns.js';
  * @param token - A token already verified with `verifyToken` (authorize does not check signatures).
  * @param request - Who wants which permission on which resource, and when.
  * @returns The decision with its reason and matching entry. Never throws for a denial.
+ * @throws `RequestInvalidError` `ERR_REQUEST_INVALID` (field `token`) when `token` is a Promise (a forgotten
+ *   `await verifyToken(...)` with a WebCrypto key) or not a token at all.
  * @example
  * ```ts
  * const decision = authorize(verified, { uuid: 'alice', resource: { channel: 'room-1' }, permission: 'write' });

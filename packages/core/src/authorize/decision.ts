@@ -10,6 +10,7 @@ import type { PermissionSlots } from '../slots.js';
 import type { CompiledPattern } from './patterns.js';
 import { PERMISSION_BITS, type Permission, type ResourceType } from '../permissions.js';
 import { tokenExpiresAt, type TokenPayload } from '../token/reader.js';
+import { assertTokenArgument } from '../internal/token-argument.js';
 
 /**
  * The resource a request touches. `space` / `user` are aliases of `channel` / `uuid`: each checks both slots.
@@ -176,6 +177,7 @@ export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
   }
 
   return function authorize(token: TokenPayload, request: AuthorizationRequest): AuthorizationDecision {
+    assertTokenArgument(token, 'authorize');
     if (request.revoked === true) return deny('revoked', 'Token is revoked');
     const now = request.now ?? Math.floor(Date.now() / 1000);
     if (now >= tokenExpiresAt(token)) return deny('expired', 'Token is expired');

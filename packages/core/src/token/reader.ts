@@ -24,6 +24,7 @@ import { CborReader, keyCode, type CborValue } from './cbor-reader.js';
 import { setEntry } from '../internal/records.js';
 import { MAX_DEPTH, MAX_TOKEN_LENGTH } from '../limits.js';
 import type { ResourceType } from '../permissions.js';
+import { assertTokenArgument } from '../internal/token-argument.js';
 
 /**
  * Token format version written by PubNub's server and by grantkit.
@@ -300,6 +301,7 @@ export function decodeToken(token: string): TokenPayload {
  * ```
  */
 export function tokenExpiresAt(payload: Pick<TokenPayload, 'timestamp' | 'ttl'>): number {
+  assertTokenArgument(payload, 'tokenExpiresAt');
   return payload.timestamp + payload.ttl * 60;
 }
 
@@ -316,5 +318,6 @@ export function tokenExpiresAt(payload: Pick<TokenPayload, 'timestamp' | 'ttl'>)
  * ```
  */
 export function tokenId(payload: Pick<TokenPayload, 'signature'>): string {
+  assertTokenArgument(payload, 'tokenId');
   return base64UrlEncode(payload.signature, false);
 }

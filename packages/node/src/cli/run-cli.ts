@@ -71,8 +71,10 @@ export async function runCli(argv: string[], context: Omit<CliContext, 'argv'>):
       context.stderr(`grantkit ${name}: ${error.message}\n`);
       return EXIT.failure;
     }
-    const known = error as { message?: string; code?: string };
-    context.stderr(`grantkit ${name}: ${known.message ?? String(error)}${known.code ? ` [${known.code}]` : ''}\n`);
+    const known = error as { message?: string; code?: string; cause?: { message?: string } };
+    // The underlying failure (a driver's own message, an OS error) is what a user needs to search for: show it too.
+    const cause = known.cause?.message === undefined ? '' : `\n  cause: ${known.cause.message.split('\n')[0]}`;
+    context.stderr(`grantkit ${name}: ${known.message ?? String(error)}${known.code ? ` [${known.code}]` : ''}${cause}\n`);
     return EXIT.failure;
   }
 }

@@ -33,6 +33,7 @@ interface BodyState {
 
 const bodyStates = new WeakMap<Request, BodyState>();
 const BASE = 'http://localhost';
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /**
  * Converts a Node request into a web `Request` with a streaming body capped at `maxBodyBytes`. The URL keeps the path
@@ -56,6 +57,8 @@ const BASE = 'http://localhost';
 export function toRequest(incoming: IncomingMessage, options: NodeAdapterOptions = {}): Request {
   const limit = options.maxBodyBytes ?? LIMITS.maxRequestBodyBytes;
   const method = (incoming.method ?? 'GET').toUpperCase();
+  // The Fetch standard forbids these; undici's Request refuses them, Bun's does not, so refuse them here for all.
+  if (FORBIDDEN_METHODS.has(method)) throw new RequestInvalidError('request method is not supported', { field: 'method' });
   const target = incoming.url ?? '/';
   let url: URL;
   try {

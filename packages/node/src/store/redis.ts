@@ -14,11 +14,11 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
 import {
   StoreUnavailableError, assertRevocationEntry, assertTokenId, type Clock, type MaybePromise, type RevocationStore,
 } from '@grantkit/core';
+import { loadRedis } from './drivers.js';
 
 /**
  * Options of {@link RedisRevocationStore}.
@@ -85,6 +85,11 @@ export class RedisRevocationStore implements RevocationStore {
   #generation = 0;
   #closed = false;
 
+  /**
+   * Connects (in the background; see {@link RedisRevocationStore.ready}).
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the `ioredis` package (an optional peer dependency)
+   *   is not installed; the message says how to install it.
+   */
   constructor(options: RedisRevocationStoreOptions = {}) {
     this.#prefix = options.keyPrefix ?? 'grantkit:revoked:';
     this.#channel = options.channel ?? 'grantkit:revocations';
@@ -103,8 +108,8 @@ export class RedisRevocationStore implements RevocationStore {
       ...options.redisOptions,
     };
     const url = options.url ?? 'redis://127.0.0.1:6379';
-    // Loaded on first use: ioredis takes ~250 ms to import, which every `@grantkit/node` user would pay otherwise.
-    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+    // Loaded on first use: ioredis is an optional peer dependency, and takes ~250 ms to import.
+    const RedisClient = loadRedis();
     this.#client = new RedisClient(url, redisOptions);
     this.#subscriber = new RedisClient(url, redisOptions);
     const report = (error: Error) => this.#onError(error);

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openSqlite } from './drivers.js';
 import { SqliteRevocationStore } from './sqlite.js';
 
 // Behaviour every store shares (validation, close, failing closed) is in test/store-contract.test.ts.
@@ -10,12 +11,11 @@ const directory = mkdtempSync(join(tmpdir(), 'grantkit-sqlite-unit-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('SqliteRevocationStore', () => {
-  it('creates the file in the data directory with WAL and synchronous=FULL', async () => {
+  it('creates the file in the data directory with WAL and synchronous=FULL', () => {
     const store = new SqliteRevocationStore({ dataDir: join(directory, 'a') });
     expect(store.path).toBe(join(directory, 'a', 'revocations.sqlite3'));
-    const { default: Database } = await import('better-sqlite3');
-    const reader = new Database(store.path, { readonly: true });
-    expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+    const reader = openSqlite(store.path).connection;
+    expect(reader.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     reader.close();
     store.close();
   });

@@ -11,11 +11,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import type Database from 'better-sqlite3';
 import {
   StoreUnavailableError, assertRevocationEntry, assertTokenId, type Clock, type RevocationStore,
 } from '@grantkit/core';
+import { openSqlite, type SqliteConnection, type SqliteDriverName, type SqliteStatement } from './drivers.js';
 
 /**
  * Options of {@link SqliteRevocationStore}.
@@ -38,6 +37,11 @@ export interface SqliteRevocationStoreOptions {
   busyTimeoutMs?: number;
   /** Unix seconds. Default `Date.now()`. */
   clock?: Clock;
+  /**
+   * Which SQLite driver to use. Default `'auto'`: the runtime's built-in `node:sqlite` where it exists (Node ≥ 22.5,
+   * Bun, Deno), else the `better-sqlite3` package (an optional peer dependency: install it on Node 20).
+   */
+  driver?: 'auto' | 'node:sqlite' | 'better-sqlite3';
 }
 
 /**
@@ -53,8 +57,8 @@ export interface SqliteRevocationStoreOptions {
 export const SQLITE_FILE_NAME = 'revocations.sqlite3';
 
 /**
- * A revocation denylist in SQLite (`better-sqlite3`). All methods are synchronous; failures throw
- * `ERR_STORE_UNAVAILABLE`, so authorization fails closed.
+ * A revocation denylist in SQLite: `node:sqlite` where the runtime has it, else `better-sqlite3`. All methods are
+ * synchronous; failures throw `ERR_STORE_UNAVAILABLE`, so authorization fails closed.
  *
  * Exported from `@grantkit/node`.
  *
@@ -70,18 +74,21 @@ export const SQLITE_FILE_NAME = 'revocations.sqlite3';
 export class SqliteRevocationStore implements RevocationStore {
   /** The database file in use. */
   readonly path: string;
-  readonly #database: Database.Database;
-  readonly #insert: Database.Statement<[string, number]>;
-  readonly #select: Database.Statement<[string], { found: number }>;
-  readonly #purge: Database.Statement<[number]>;
-  readonly #count: Database.Statement<[], { total: number }>;
+  /** The SQLite driver in use. */
+  readonly driver: 'node:sqlite' | 'better-sqlite3';
+  readonly #database: SqliteConnection;
+  readonly #insert: SqliteStatement;
+  readonly #select: SqliteStatement;
+  readonly #purge: SqliteStatement;
+  readonly #count: SqliteStatement;
   readonly #clock: Clock;
   readonly #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
   /**
    * Opens (and creates) the database.
-   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the file cannot be opened.
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when the file cannot be opened, or when no driver can be
+   *   loaded (the message names the package and the command that fixes it; `cause` keeps the real failure).
    */
   constructor(options: SqliteRevocationStoreOptions = {}) {
     this.#clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
@@ -92,12 +99,20 @@ export class SqliteRevocationStore implements RevocationStore {
       mkdirSync(directory, { recursive: true, mode: 0o700 });
       this.path = join(directory, SQLITE_FILE_NAME);
     }
+    let opened: { connection: SqliteConnection; driver: SqliteDriverName };
     try {
-      // Loaded on first use, so a failed native build only affects SQLite users, not every import of the package.
-      const open = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-      this.#database = new open(this.path, { timeout: options.busyTimeoutMs ?? 5_000 });
-      this.#database.pragma('journal_mode = WAL');
-      this.#database.pragma('synchronous = FULL');
+      // Loaded on first use, so only SQLite users need a driver at all.
+      opened = openSqlite(this.path, options.driver);
+    } catch (cause) {
+      if (cause instanceof StoreUnavailableError) throw cause;
+      throw new StoreUnavailableError('sqlite revocation store could not be opened', { cause });
+    }
+    this.#database = opened.connection;
+    this.driver = opened.driver;
+    try {
+      this.#database.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5_000))}`);
+      this.#database.exec('PRAGMA journal_mode = WAL');
+      this.#database.exec('PRAGMA synchronous = FULL');
       this.#database.exec(`CREATE TABLE IF NOT EXISTS revocations (
         token_id TEXT PRIMARY KEY,
         expires_at INTEGER NOT NULL
@@ -110,6 +125,7 @@ export class SqliteRevocationStore implements RevocationStore {
       this.#purge = this.#database.prepare('DELETE FROM revocations WHERE expires_at <= ?');
       this.#count = this.#database.prepare('SELECT count(*) AS total FROM revocations');
     } catch (cause) {
+      this.#database.close();
       throw new StoreUnavailableError('sqlite revocation store could not be opened', { cause });
     }
     this.purgeExpired();
@@ -147,12 +163,12 @@ export class SqliteRevocationStore implements RevocationStore {
 
   /** Deletes entries whose token has expired; returns how many. */
   purgeExpired(now: number = this.#clock()): number {
-    return this.#run(() => this.#purge.run(now).changes);
+    return this.#run(() => Number(this.#purge.run(now).changes));
   }
 
   /** Number of entries held (expired ones included until purged). */
   get size(): number {
-    return this.#run(() => this.#count.get()!.total);
+    return this.#run(() => (this.#count.get() as { total: number }).total);
   }
 
   /** Stops the purge timer and closes the database; later calls throw `ERR_STORE_UNAVAILABLE`. */
