@@ -1,6 +1,6 @@
 /**
- * One error family: every error class `@grantkit/node` exports is a `GrantkitError` (core's own are checked in
- * core's errors.test.ts), and the errors its entry points throw for bad configuration carry codes of the one union.
+ * One error family: every error class `@grantkit/node` exports (its own, and core's it re-exports) is a
+ * `GrantkitError` (core's own exports are checked in core's errors.test.ts), and the errors its entry points throw for bad configuration carry codes of the one union.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ describe('@grantkit/node errors', () => {
     const classes = Object.entries(node as Record<string, unknown>).filter(([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Error);
     const make: Record<string, () => Error> = {
       AccessManagerError: () => new node.AccessManagerError('Network error', { code: 'ERR_NETWORK', statusCode: 0, operation: 'GrantkitAuthorize' }),
+      // Re-exported from core, so Node apps can catch the family with one import.
+      GrantkitError: () => new node.GrantkitError('ERR_CONFIG_INVALID', 'x'),
     };
     expect(classes.map(([name]) => name).sort()).toEqual(Object.keys(make).sort());
     for (const [name] of classes) {
