@@ -6,7 +6,7 @@ import { LIMITS } from '../limits.js';
 import { emptySlots } from '../slots.js';
 import { decodeToken, readToken, signedBytesOf } from './reader.js';
 import { assembleToken, encodeUnsignedToken } from './writer.js';
-import type { TokenGrant } from '../grant/grant-request.js';
+import type { TokenGrant } from '../grant/validate-grant.js';
 
 const plain = new Encoder({ useRecords: false, variableMapSize: true, tagUint8Array: false, useTag259ForMaps: false } as never);
 const encode = (value: unknown) => base64UrlEncode(plain.encode(value) as Uint8Array);
