@@ -1,6 +1,7 @@
 import { Encoder } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
 import pubnubTokens from '@grantkit/conformance/vectors/pubnub-tokens.json';
+import recordings from '../../../../vectors/pubnub/python-sdk-recordings.json';
 import { base64UrlDecode, base64UrlEncode } from './base64url.js';
 import { LIMITS } from '../limits.js';
 import { emptySlots } from '../slots.js';
@@ -14,8 +15,39 @@ const grant: TokenGrant = {
   ttl: 15, resources: { ...emptySlots(), channels: { a: 1 } }, patterns: emptySlots(), meta: { k: 'v' },
 };
 
+/** Every token PubNub's service issued in PubNub's own recordings (2021 and 2025). */
+const recordedTokens = recordings.exchanges.flatMap((exchange) => {
+  const token = (JSON.parse(exchange.response.body) as { data?: { token?: string } }).data?.token;
+  return token === undefined ? [] : [{ id: exchange.id, recorded: exchange.recorded, token }];
+});
+
 describe('token encoding', () => {
-  for (const vector of pubnubTokens.tokens) {
+  // PubNub's current slot order (chan, grp, spc, usr, uuid) is the one grantkit writes; tokens from 2021 put `usr`
+  // before `spc` and have no `uuid` slot, so those are compared by content instead.
+  const current = recordedTokens.filter((vector) => vector.recorded.includes('2025'));
+  const older = [...pubnubTokens.tokens, ...recordedTokens.filter((vector) => !vector.recorded.includes('2025'))];
+
+  it('has PubNub tokens of both layouts to compare with', () => {
+    expect(current.length).toBeGreaterThan(25);
+    expect(older.length).toBeGreaterThan(0);
+  });
+
+  for (const vector of older) {
+    it(`writes the content of ${vector.id} as PubNub’s server did (its older slot order aside)`, () => {
+      const payload = decodeToken(vector.token);
+      const raw: TokenGrant = {
+        ttl: payload.ttl,
+        ...(payload.authorizedUuid === undefined ? {} : { authorizedUuid: payload.authorizedUuid }),
+        resources: payload.resources,
+        patterns: payload.patterns,
+        meta: payload.meta as TokenGrant['meta'],
+      };
+      const token = assembleToken(encodeUnsignedToken(raw, payload.timestamp), payload.signature);
+      expect(decodeToken(token)).toEqual(payload);
+    });
+  }
+
+  for (const vector of current) {
     it(`writes ${vector.id} byte for byte as PubNub’s server did`, () => {
       const payload = decodeToken(vector.token);
       // Raw slots, not validated: PubNub's server does not enforce per-type permissions (a read bit on a uuid).
