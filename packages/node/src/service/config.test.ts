@@ -82,9 +82,9 @@ describe('resolveServiceConfig', () => {
       cwd,
     });
     expect(config.keysets).toEqual([
-      { subscribeKey: 'sub-c-file', publishKey: 'pub-c-file', secretKey: 'sec-c-file', previousSecretKeys: ['old'] },
-      { subscribeKey: 'sub-c-env', publishKey: 'pub-c-env', secretKey: 'sec-c-env' },
-      { subscribeKey: 'sub-c-json', publishKey: 'pub-c-json', secretKey: 'sec-c-json' },
+      { subscribeKey: 'sub-c-file', publishKey: 'pub-c-file', secretKey: 'sec-c-file', previousSecretKeys: ['old'], validation: 'pubnub' },
+      { subscribeKey: 'sub-c-env', publishKey: 'pub-c-env', secretKey: 'sec-c-env', validation: 'pubnub' },
+      { subscribeKey: 'sub-c-json', publishKey: 'pub-c-json', secretKey: 'sec-c-json', validation: 'pubnub' },
     ]);
   });
 
