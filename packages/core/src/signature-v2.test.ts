@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../test/ports/node-crypto.js';
-import captures from '../../../vectors/pubnub/sdk-wire-captures.json';
+import captures from '@grantkit/conformance/vectors/sdk-wire-captures.json';
 import { canonicalQuery, percentEncode, signRequestV2, verifyRequestSignatureV2, type SignatureV2Parts } from './signature-v2.js';
 
 const key = nodeCrypto.importKey('sec-c-test');

@@ -1,7 +1,7 @@
 /**
- * PubNub's SDK contract scenarios for Access Manager (`vectors/pubnub/contract-scenarios.json`) as grantkit's tests,
- * driven by the real `pubnub` npm package against a real `grantkit serve`: each scenario's grant, revoke or parse,
- * and what the scenario asserts. Grant scenarios run against a `pubnub`-mode and a `strict`-mode keyset (every one
+ * PubNub's SDK contract scenarios for Access Manager (`@grantkit/conformance`'s
+ * `vectors/pubnub-contract-scenarios.json`) as grantkit's tests, driven by the real `pubnub` npm package against a
+ * real `grantkit serve`: each scenario's grant, revoke or parse, and what the scenario asserts. Grant scenarios run against a `pubnub`-mode and a `strict`-mode keyset (every one
  * of them is within the documented rules, so both modes answer alike); the feature-disabled scenario runs against a
  * second service without a revocation store. The publish scenarios (authorization failures) need a data plane that
  * grantkit does not serve; the test says so rather than skipping silently.
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import PubNub from 'pubnub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseToken, type Permission } from '@grantkit/core';
-import contract from '../../../vectors/pubnub/contract-scenarios.json';
+import contract from '@grantkit/conformance/vectors/pubnub-contract-scenarios.json';
 import { AccessManager } from '../src/sdk/access-manager.js';
 import { startService, type RunningService } from './helpers/spawn-service.js';
 

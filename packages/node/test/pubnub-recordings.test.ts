@@ -1,7 +1,7 @@
 /**
  * PubNub's own recordings as grantkit's tests: every grant and revoke exchange that PubNub's Python SDK recorded
- * against PubNub's live service (`vectors/pubnub/python-sdk-recordings.json`), replayed byte for byte (the Python
- * SDK's body and query encoding, re-signed for this keyset) against a real `grantkit serve`.
+ * against PubNub's live service (`@grantkit/conformance`'s `vectors/pubnub-recorded-exchanges.json`), replayed byte
+ * for byte (the Python SDK's body and query encoding, re-signed for this keyset) against a real `grantkit serve`.
  *
  * - `pubnub` mode (the default): the same status, content type and body, and a token with the same content as the
  *   one PubNub issued (its version, ttl, authorized uuid, every slot and meta; only the time and signature differ).
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeToken, grantFromRequestBody, mintToken, type TokenPayload } from '@grantkit/core';
-import recordings from '../../../vectors/pubnub/python-sdk-recordings.json';
+import recordings from '@grantkit/conformance/vectors/pubnub-recorded-exchanges.json';
 import { importKey } from '../src/crypto.js';
 import { pythonRevokePath, sendAsPython, type WireAnswer, type WireKeyset } from './helpers/pubnub-wire.js';
 import { startService, type RunningService } from './helpers/spawn-service.js';

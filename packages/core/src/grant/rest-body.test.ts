@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import bodies from '../../../../vectors/pubnub/sdk-grant-bodies.json';
+import bodies from '@grantkit/conformance/vectors/grant-request-bodies.json';
 import { grantFromRequestBody, grantToRequestBody } from './rest-body.js';
 import { normalizeGrant } from './grant-input.js';
 import { Channel } from './builders.js';

@@ -1,7 +1,7 @@
 import { Encoder } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
 import pubnubTokens from '@grantkit/conformance/vectors/pubnub-tokens.json';
-import recordings from '../../../../vectors/pubnub/python-sdk-recordings.json';
+import recordings from '@grantkit/conformance/vectors/pubnub-recorded-exchanges.json';
 import { base64UrlDecode, base64UrlEncode } from './base64url.js';
 import { LIMITS } from '../limits.js';
 import { emptySlots } from '../slots.js';
