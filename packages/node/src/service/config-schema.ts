@@ -91,8 +91,8 @@ export function checkConfigFile(value: unknown, path: string): void {
 /**
  * Reads the `GRANTKIT_*` variables: settings converted to their type and validated; keyset variables passed through.
  * An unknown variable close to a known one is a typo, and an error naming the known one. One close to none is
- * reported as a warning and ignored: the environment is shared with other programs (a test harness, a Workers
- * deployment's `GRANTKIT_KEYSETS`), and their variables are not ours to refuse.
+ * reported as a warning and ignored: the environment is shared with other programs (a test harness, a deployment
+ * tool), and their variables are not ours to refuse.
  *
  * @returns The settings the variables give, by file key, and warnings about variables ignored.
  * @throws {@link ConfigInvalidError} for a misspelt variable (with the nearest known one) or a bad value.
@@ -115,7 +115,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { valu
       warnings.push(`${name} is not a grantkit variable; ignored`);
     }
   }
-  check(values, { prefix: '', nameOf: (key) => variableOf.get(key) ?? key, suggest: (key) => key });
+  checkScalars(values, { prefix: '', nameOf: (key) => variableOf.get(key) ?? key, suggest: (key) => key });
   return { values, warnings };
 }
 
@@ -138,7 +138,7 @@ export function settingsFromFlags(flags: Record<string, string | boolean | undef
     values[setting.key] = typeof raw === 'boolean' ? raw : coerce(raw, setting.schema);
     flagOf.set(setting.key, `--${flag}`);
   }
-  check(values, { prefix: '', nameOf: (key) => flagOf.get(key) ?? key, suggest: (key) => key });
+  checkScalars(values, { prefix: '', nameOf: (key) => flagOf.get(key) ?? key, suggest: (key) => key });
   return values;
 }
 
@@ -157,6 +157,33 @@ function coerce(raw: string, property: PropertySchema): unknown {
     if (/^(false|0|no)$/i.test(raw.trim())) return false;
   }
   return raw;
+}
+
+/**
+ * Checks single settings against their schema properties without compiling the schema: every command line and
+ * environment goes through here, and loading and compiling the validator costs a CLI start far more than this does.
+ * It reads the same keywords the scalar settings use (type, enum, minimum, maximum, minLength, pattern) and reports
+ * through the same messages as the full validation of a config file.
+ */
+function checkScalars(values: Record<string, unknown>, source: Source): void {
+  for (const [key, value] of Object.entries(values)) {
+    const property = schema.properties[key]!;
+    const fail = (keyword: string, params: Record<string, unknown>) => {
+      throw describe({ keyword, params, parentSchema: property, data: value, instancePath: `/${key}`, schemaPath: '' } as ErrorObject, source);
+    };
+    if (property.enum !== undefined) {
+      if (!property.enum.includes(value as string)) fail('enum', { allowedValues: property.enum });
+      continue;
+    }
+    const type = property.type;
+    if (type === 'integer' && !Number.isInteger(value)) fail('type', { type });
+    if (type === 'boolean' && typeof value !== 'boolean') fail('type', { type });
+    if (type === 'string' && typeof value !== 'string') fail('type', { type });
+    if (property.minimum !== undefined && (value as number) < property.minimum) fail('minimum', {});
+    if (property.maximum !== undefined && (value as number) > property.maximum) fail('maximum', {});
+    if (property.minLength !== undefined && (value as string).length < property.minLength) fail('minLength', { limit: property.minLength });
+    if (property.pattern !== undefined && !new RegExp(property.pattern, 'u').test(value as string)) fail('pattern', { pattern: property.pattern });
+  }
 }
 
 function check(value: unknown, source: Source): void {

@@ -147,10 +147,32 @@ describe('resolveServiceConfig', () => {
     expect(message({ env: { ...ENV_KEYSET, GRANTKIT_PROT: '9000' } })).toBe('GRANTKIT_PROT is not a grantkit variable (did you mean GRANTKIT_PORT?)');
     expect(message({ env: { ...ENV_KEYSET, GRANTKIT_SECRETKEY: 'x' } })).toContain('(did you mean GRANTKIT_SECRET_KEY?)');
     expect(message({ env: { ...ENV_KEYSET, GRANTKIT_LOG_LEVLE: 'x' } })).toContain('(did you mean GRANTKIT_LOG_LEVEL?)');
-    // The environment is shared: a test harness's or a Workers deployment's variables are reported, not refused.
-    const shared = resolveServiceConfig({ cwd, env: { ...ENV_KEYSET, GRANTKIT_TEST_RESULTS: '/tmp/x', GRANTKIT_KEYSETS: '[]', HOME: '/root', PORT: 'x' } });
+    // The environment is shared: another program's variables (a test harness's) are reported, not refused.
+    const shared = resolveServiceConfig({ cwd, env: { ...ENV_KEYSET, GRANTKIT_TEST_RESULTS: '/tmp/x', GRANTKIT_KV_NAMESPACE: 'x', HOME: '/root', PORT: 'x' } });
     expect(shared.port).toBe(8080);
-    expect(shared.warnings).toEqual(['GRANTKIT_TEST_RESULTS is not a grantkit variable; ignored', 'GRANTKIT_KEYSETS is not a grantkit variable; ignored']);
+    expect(shared.warnings).toEqual(['GRANTKIT_TEST_RESULTS is not a grantkit variable; ignored', 'GRANTKIT_KV_NAMESPACE is not a grantkit variable; ignored']);
+  });
+
+  it('judges a value the same whether it comes from the file or a variable (one schema, two checkers)', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../config.schema.json', import.meta.url), 'utf8')) as {
+      properties: Record<string, { type?: string; enum?: string[]; minimum?: number; maximum?: number; minLength?: number; pattern?: string; 'x-env'?: string }>;
+    };
+    let compared = 0;
+    for (const [key, property] of Object.entries(schema.properties)) {
+      const variable = property['x-env'];
+      if (variable === undefined) continue;
+      const bad: unknown[] = property.enum !== undefined ? ['nope'] : property.type === 'boolean' ? ['maybe']
+        : property.type === 'integer' ? ['x', (property.minimum ?? 0) - 1, (property.maximum ?? 0) + 1]
+          : [...(property.minLength !== undefined ? [''] : []), ...(property.pattern !== undefined ? ['http://x'] : [])];
+      for (const value of bad) {
+        const fromFile = message({ flags: { config: configFile(`same-${key}.json`, { [key]: value }) }, env: ENV_KEYSET })
+          .replace(`config file ${join(cwd, `same-${key}.json`)}: ${key} `, '');
+        const fromEnv = message({ env: { ...ENV_KEYSET, [variable]: String(value) } }).replace(`${variable} `, '');
+        expect(fromEnv, `${key} = ${JSON.stringify(value)}`).toBe(fromFile);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(15);
   });
 
   it('reads variables and flags as their settings\' types', () => {
