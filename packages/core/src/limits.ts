@@ -31,12 +31,31 @@ export const LIMITS = /* @__PURE__ */ Object.freeze({
   maxTokenLength: MAX_TOKEN_LENGTH,
   /** Maximum resource + pattern entries in one token, across all slots. */
   maxEntries: 500,
-  /** Maximum length of a resource name or authorized uuid, in UTF-16 code units (PubNub names are at most 92). */
+  /**
+   * Maximum length of a resource name or authorized uuid, in UTF-16 code units (PubNub names are at most 92). Names
+   * asked about are capped alike: `authorize` grants nothing on a longer one, which bounds a pattern search.
+   */
   maxNameLength: 256,
   /** Maximum length of a RegEx pattern's source. */
   maxPatternLength: 256,
-  /** Maximum size of a compiled pattern program (RE2 instructions), the pattern cost cap. */
+  /** Maximum size of a compiled pattern program (RE2 instructions), checked before the matcher is built. */
   maxPatternProgramSize: 2_000,
+  /**
+   * Maximum states of one pattern's matcher (a DFA built when the pattern is compiled). `^[ab]*a[ab]{20}$` needs two
+   * million and is refused; `^[a-z]{1,64}$` needs 66.
+   */
+  maxPatternStates: 1_024,
+  /**
+   * Maximum cost of compiling one pattern, in pattern budget units (about one step of building its matcher: tens of
+   * nanoseconds of CPU). Typical patterns cost 500–3,000.
+   */
+  maxPatternCost: 50_000,
+  /**
+   * Maximum cost of all the patterns of one grant, or of those one authorization consults in a token: the bound on
+   * what a token's patterns can cost a server that meets them for the first time (under 10 ms of CPU on a current
+   * server core; see docs/security.md for the measured figures).
+   */
+  maxTotalPatternCost: 250_000,
   /** Maximum number of `meta` entries. */
   maxMetaEntries: 64,
   /** Maximum length of a `meta` key or string value. */

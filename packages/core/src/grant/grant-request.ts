@@ -10,7 +10,7 @@ import {
 } from '../errors.js';
 import { hasEntry, setEntry } from '../internal/records.js';
 import { LIMITS } from '../limits.js';
-import { compilePattern, isAnchored, looksLikePattern } from '../authorize/patterns.js';
+import { checkPatternBudget, compilePattern, isAnchored, looksLikePattern } from '../authorize/patterns.js';
 import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
 import {
   ALLOWED_MASKS, ALLOWED_PERMISSIONS, encodePermissions, permissionNames,
@@ -382,6 +382,7 @@ export function validateGrant(grant: TokenGrant): TokenGrant {
       }
     }
   }
+  checkPatternBudget(patterns);
   if (entries === 0) {
     throw new GrantInvalidError('This grant contains no permissions', 'grant at least one resource or pattern', {
       field: 'permissions',
