@@ -11,6 +11,10 @@
 export const MAX_TOKEN_LENGTH = 24_576;
 /** @internal */
 export const MAX_DEPTH = 8;
+/** @internal */
+export const MIN_TTL = 1;
+/** @internal */
+export const MAX_TTL = 43_200;
 
 /**
  * The caps grantkit enforces when granting and when decoding.
@@ -24,9 +28,9 @@ export const MAX_DEPTH = 8;
  */
 export const LIMITS = /* @__PURE__ */ Object.freeze({
   /** Minimum ttl, minutes. */
-  minTtl: 1,
-  /** Maximum ttl, minutes (30 days), as PubNub. */
-  maxTtl: 43_200,
+  minTtl: MIN_TTL,
+  /** Maximum ttl, minutes (30 days), as PubNub. Verification refuses a token outside `minTtl..maxTtl`. */
+  maxTtl: MAX_TTL,
   /** Maximum token text length (base64url characters), checked before decoding: 24 KiB leaves 8 KiB of a 32 KiB request. */
   maxTokenLength: MAX_TOKEN_LENGTH,
   /** Maximum resource + pattern entries in one token, across all slots. */

@@ -9,6 +9,7 @@
  */
 import { RE2JS } from 're2js';
 import { PatternInvalidError } from '../errors.js';
+import { isWellFormed } from '../internal/well-formed.js';
 import { LIMITS } from '../limits.js';
 import type { PermissionSlots } from '../slots.js';
 import { buildAutomaton } from './pattern-automaton.js';
@@ -131,6 +132,7 @@ function compileUncached(source: string): Outcome {
   if (source.length > LIMITS.maxPatternLength) {
     return refused(`$field is longer than ${LIMITS.maxPatternLength} characters`, BASE_COST);
   }
+  if (!isWellFormed(source)) return refused('$field must be well-formed Unicode (it holds a lone UTF-16 surrogate)', BASE_COST);
   let cost = BASE_COST + COST_PER_CHARACTER * source.length;
   let regex: RE2JS;
   try {

@@ -9,6 +9,7 @@ import {
   GrantInvalidError, LimitExceededError, PatternInvalidError, RequestInvalidError,
 } from '../errors.js';
 import { hasEntry, setEntry } from '../internal/records.js';
+import { isWellFormed } from '../internal/well-formed.js';
 import { LIMITS } from '../limits.js';
 import { checkPatternBudget, compilePattern, isAnchored, looksLikePattern } from '../authorize/patterns.js';
 import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
@@ -411,7 +412,11 @@ function checkName(name: unknown, field: string, title: string): void {
   if (name.length > LIMITS.maxNameLength) {
     throw new LimitExceededError(`name is longer than ${LIMITS.maxNameLength} characters`, { field });
   }
+  if (!isWellFormed(name)) throw new GrantInvalidError(title, ILL_FORMED, { field });
 }
+
+/** Lone surrogates would be replaced by U+FFFD in the token: refused, never silently changed. */
+const ILL_FORMED = 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)';
 
 function validateMeta(meta: unknown): Readonly<Record<string, MetaValue>> {
   if (meta === undefined || meta === null) return Object.freeze({});
@@ -426,6 +431,9 @@ function validateMeta(meta: unknown): Readonly<Record<string, MetaValue>> {
   for (const key of keys) {
     const value = (meta as Record<string, unknown>)[key];
     const field = `meta.${key}`;
+    if (!isWellFormed(key) || (typeof value === 'string' && !isWellFormed(value))) {
+      throw new GrantInvalidError('Invalid meta', ILL_FORMED, { field });
+    }
     if (key.length > LIMITS.maxMetaStringLength) {
       throw new LimitExceededError(`meta key is longer than ${LIMITS.maxMetaStringLength} characters`, { field });
     }
