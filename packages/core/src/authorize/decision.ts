@@ -117,7 +117,7 @@ const SLOTS_BY_RESOURCE: Record<string, readonly ResourceType[]> = {
 
 const PATTERN_CACHE_SIZE = 2_048;
 // What a pattern without a cost of its own (another engine, or one it refused) is charged: its source's length.
-const UNPRICED_BASE_COST = 200;
+const UNPRICED_BASE_COST = 800;
 const UNPRICED_COST_PER_CHARACTER = 40;
 
 /**

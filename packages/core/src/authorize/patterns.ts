@@ -38,8 +38,9 @@ export interface CompiledPattern {
 
 // Cost model, in units of about one step of building a matcher (tens of nanoseconds on a current server core), fitted
 // to measured CPU time so that it bounds it: re2js parses and compiles at about 40 units per source character and 30
-// per instruction (the automaton builder charges instructions and rune ranges itself), plus a fixed overhead.
-const BASE_COST = 200;
+// per instruction (the automaton builder charges instructions and rune ranges itself), plus a fixed overhead of
+// some 25 µs per pattern (re2js prepares a one-pass program, a prefilter and a literal prefix for every pattern).
+const BASE_COST = 800;
 const COST_PER_CHARACTER = 40;
 
 /** A cached outcome: the compiled pattern, or why it was refused, with what finding out cost. */
@@ -101,6 +102,38 @@ export function compilePattern(source: string, field = 'pattern'): CompiledPatte
 export function patternForAuthorize(source: string): CompiledPattern {
   const outcome = outcomeOf(source);
   return 'pattern' in outcome ? outcome.pattern : { source, cost: outcome.cost, test: () => false };
+}
+
+/** How long compiling may hold the event loop before {@link precompilePatterns} lets other work run, ms. */
+const SLICE_MS = 4;
+
+/**
+ * Compiles the patterns a grant or a token is about to use, a few milliseconds at a time, letting other requests run
+ * in between (a `setTimeout(0)` turn), so that meeting a token's patterns for the first time never holds a server's
+ * event loop for long: the longest stretch is one pattern's compile. Stops once the patterns seen cost
+ * `LIMITS.maxTotalPatternCost` (nothing past that is consulted or accepted). The synchronous `authorize` and grant
+ * validation then find them compiled. Optional: without it they compile where they are used, within the same budget.
+ *
+ * @internal
+ */
+export async function precompilePatterns(sources: Iterable<string>): Promise<void> {
+  let total = 0;
+  let sliceStart = now();
+  for (const source of sources) {
+    if (typeof source !== 'string') continue;
+    const known = cache.get(source);
+    if (known === undefined && now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sliceStart = now();
+    }
+    const outcome = known ?? outcomeOf(source);
+    total += 'pattern' in outcome ? outcome.pattern.cost! : outcome.cost;
+    if (total > LIMITS.maxTotalPatternCost) return;
+  }
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
 /**

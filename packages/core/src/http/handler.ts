@@ -17,12 +17,14 @@ import type { ResourceRef } from '../authorize/decision.js';
 import { checkToken, presentedToken } from '../check-token.js';
 import { ConfigInvalidError, LimitExceededError, RequestInvalidError, TokenMalformedError } from '../errors.js';
 import { bodyOf, describeError } from './error-response.js';
+import { precompilePatterns } from '../authorize/patterns.js';
 import { grantFromRequestBody } from '../grant/grant-request.js';
 import type { MaybePromise } from '../internal/maybe-promise.js';
 import { isWellFormed } from '../internal/well-formed.js';
 import type { Keyset } from '../keysets.js';
 import { LIMITS } from '../limits.js';
 import { mintToken } from '../token/mint.js';
+import { verifyToken, type VerifiedToken } from '../token/verify.js';
 import type { Permission } from '../permissions.js';
 import type { Clock, RevocationStore } from '../ports.js';
 import { verifyRequestSignatureV2 } from '../signature-v2.js';
@@ -137,7 +139,9 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
   async function grant(request: Request, url: URL, keyset: Keyset): Promise<Response> {
     const body = await readBody(request, maxBodyBytes);
     await checkSignature(request, url, keyset, body);
-    const validGrant = grantFromRequestBody(parseJsonBody(body));
+    const json = parseJsonBody(body);
+    await precompilePatterns(bodyPatterns(json));
+    const validGrant = grantFromRequestBody(json);
     const token = await mintToken(validGrant, keyset.keys[0]!, { timestamp: clock() });
     return reply(200, { status: 200, data: { message: 'Success', token }, service: SERVICE });
   }
@@ -182,6 +186,10 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       }
     }
     const resource = { [kind]: name } as ResourceRef;
+    // First sight of a token's patterns compiles them a slice at a time, so other requests do not wait behind it;
+    // only once the token verified (a forgery's patterns are never compiled).
+    const verified = await verifiedOrUndefined(token, keyset);
+    if (verified !== undefined) await precompilePatterns(tokenPatterns(verified));
     const result = await checkToken(token, {
       keys: keyset.keys, revocations: options.revocations, resource, permission, now: clock(), ...(uuid === undefined ? {} : { uuid }),
     });
@@ -258,6 +266,26 @@ function safeDecode(segment: string): string {
   } catch (cause) {
     throw new RequestInvalidError('path segment is not valid percent-encoding', { field: 'path', cause });
   }
+}
+
+/** Pattern sources in a grant body (`permissions.patterns.<type>.<source>`), for {@link precompilePatterns}. */
+function* bodyPatterns(json: unknown): Generator<string> {
+  const patterns = (json as { permissions?: { patterns?: unknown } } | null)?.permissions?.patterns;
+  if (typeof patterns !== 'object' || patterns === null) return;
+  for (const slot of Object.values(patterns)) if (typeof slot === 'object' && slot !== null) yield* Object.keys(slot);
+}
+
+async function verifiedOrUndefined(token: string | undefined, keyset: Keyset): Promise<VerifiedToken | undefined> {
+  if (token === undefined || token === '') return undefined;
+  try {
+    return await verifyToken(token, keyset.keys, { ignoreTime: true });
+  } catch {
+    return undefined; // checkToken reports why
+  }
+}
+
+function* tokenPatterns(token: VerifiedToken): Generator<string> {
+  for (const slot of Object.values(token.patterns)) yield* Object.keys(slot);
 }
 
 /**
