@@ -37,7 +37,7 @@ const handler = createGrantHandler({
   },
 });
 
-function signed(method: string, path: string, body = '', bodyBytes?: Uint8Array): Request {
+function signed(method: string, path: string, body = '', bodyBytes?: Uint8Array<ArrayBuffer>): Request {
   const query = { uuid: 'server', timestamp: String(NOW) };
   const signature = signRequestV2(key, { method, publishKey: keyset.publishKey, path, query, body });
   const url = new URL(`http://localhost${path}`);

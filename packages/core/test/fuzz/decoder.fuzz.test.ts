@@ -16,7 +16,7 @@ function wellFormedPayload(payload: TokenPayload): boolean {
   if (!Number.isSafeInteger(tokenExpiresAt(payload))) return false;
   if (payload.authorizedUuid !== undefined && !isWellFormed(payload.authorizedUuid)) return false;
   for (const slots of [payload.resources, payload.patterns]) {
-    for (const names of Object.values(slots)) {
+    for (const names of Object.values(slots) as Array<Record<string, number>>) {
       for (const [name, mask] of Object.entries(names)) if (!isWellFormed(name) || !Number.isInteger(mask) || mask < 0 || mask > 0xffff_ffff) return false;
     }
   }

@@ -43,7 +43,7 @@ function request(random: Random): Request {
   const method = roll === 1 ? 'POST' : random.pick(METHODS);
   const headers = new Headers();
   if (random.below(4) === 0) headers.set('authorization', `Bearer ${random.below(2) === 0 ? token : random.pick(VALUES)}`);
-  let body: Uint8Array | string | undefined;
+  let body: Uint8Array<ArrayBuffer> | string | undefined;
   if (method !== 'GET' && method !== 'HEAD' && random.below(2) === 0) {
     const kind = random.below(4);
     body = kind === 0 ? grantBody : kind === 1 ? `\ufeff${grantBody}` : kind === 2 ? JSON.stringify({ token, channel: random.pick(VALUES), permission: 'read', uuid: 'al\ud800' })

@@ -17,8 +17,10 @@ import { mintToken } from '../../src/token/mint.js';
 
 /** Inputs per target. */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 100_000);
-/** A fixed seed unless `FUZZ_SEED` says otherwise, so a CI failure replays; the long run draws a fresh one. */
-export const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? 0x14_14 : Number(process.env.FUZZ_SEED);
+/** A fixed seed unless `FUZZ_SEED` says otherwise, so a CI failure replays; the long run draws a fresh one (`random`). */
+export const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? 0x14_14
+  : process.env.FUZZ_SEED === 'random' ? Date.now() % 0x7fff_ffff : Number(process.env.FUZZ_SEED);
+if (process.env.FUZZ_SEED === 'random') console.log(`fuzz: seed=${FUZZ_SEED} (replay with FUZZ_SEED=${FUZZ_SEED})`);
 /** Generous per-target time for vitest: the long run is hours, CI's share is seconds. */
 export const FUZZ_TIMEOUT_MS = Math.max(120_000, FUZZ_RUNS / 20);
 
