@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from './ports/node-crypto.js';
 import { authorize } from '../src/authorize/authorize.js';
-import { compilePattern } from '../src/authorize/patterns.js';
 import { Channel } from '../src/grant/builders.js';
 import { RequestInvalidError } from '../src/errors.js';
 import { grantToRequestBody, normalizeGrant, type TokenGrant } from '../src/grant/grant-request.js';
@@ -96,12 +95,6 @@ describe('pattern DoS: a grant\'s patterns and an authorization have a bounded c
     }
     const ok = await handler(new Request(authorizeUrl(`token=${token}&channel=${'n'.repeat(256)}&permission=read`)));
     expect(ok.status).toBe(200);
-  });
-
-  it('keeps no matcher state from a search: the same compiled pattern, whatever names it saw', () => {
-    const pattern = compilePattern('^[ab]*a[ab]{5}$');
-    for (let index = 0; index < 1_000; index++) pattern.test(`${'ab'.repeat(index % 50)}a${'b'.repeat(5)}`);
-    expect(Object.isFrozen(pattern)).toBe(true);
   });
 });
 
