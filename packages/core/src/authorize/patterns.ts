@@ -111,12 +111,13 @@ const SLICE_MS = 4;
  * Compiles the patterns a grant or a token is about to use, a few milliseconds at a time, letting other requests run
  * in between (a `setTimeout(0)` turn), so that meeting a token's patterns for the first time never holds a server's
  * event loop for long: the longest stretch is one pattern's compile. Stops once the patterns seen cost
- * `LIMITS.maxTotalPatternCost` (nothing past that is consulted or accepted). The synchronous `authorize` and grant
- * validation then find them compiled. Optional: without it they compile where they are used, within the same budget.
+ * `LIMITS.maxTotalPatternCost` (nothing past that is consulted or accepted) and returns false then, so a grant over
+ * the budget can be refused without compiling the rest. The synchronous `authorize` and grant validation then find
+ * them compiled. Optional: without it they compile where they are used.
  *
  * @internal
  */
-export async function precompilePatterns(sources: Iterable<string>): Promise<void> {
+export async function precompilePatterns(sources: Iterable<string>): Promise<boolean> {
   let total = 0;
   let sliceStart = now();
   for (const source of sources) {
@@ -128,8 +129,9 @@ export async function precompilePatterns(sources: Iterable<string>): Promise<voi
     }
     const outcome = known ?? outcomeOf(source);
     total += 'pattern' in outcome ? outcome.pattern.cost! : outcome.cost;
-    if (total > LIMITS.maxTotalPatternCost) return;
+    if (total > LIMITS.maxTotalPatternCost) return false;
   }
+  return true;
 }
 
 function now(): number {
@@ -146,14 +148,19 @@ function now(): number {
 export function checkPatternBudget(patterns: PermissionSlots): void {
   let total = 0;
   for (const type of Object.keys(patterns) as Array<keyof PermissionSlots>) {
-    for (const source of Object.keys(patterns[type])) total += compilePattern(source, `patterns.${type}.${source}`).cost!;
+    for (const source of Object.keys(patterns[type])) {
+      total += compilePattern(source, `patterns.${type}.${source}`).cost!;
+      if (total > LIMITS.maxTotalPatternCost) throw patternBudgetExceeded();
+    }
   }
-  if (total > LIMITS.maxTotalPatternCost) {
-    throw new PatternInvalidError(
-      `patterns together are too costly to match: ${total} units, over the budget of ${LIMITS.maxTotalPatternCost} (use fewer or simpler patterns)`,
-      { field: 'patterns' },
-    );
-  }
+}
+
+/** The error for a grant whose patterns together cost more than `LIMITS.maxTotalPatternCost`. @internal */
+export function patternBudgetExceeded(): PatternInvalidError {
+  return new PatternInvalidError(
+    `patterns together are too costly to match: over the budget of ${LIMITS.maxTotalPatternCost} units (use fewer or simpler patterns)`,
+    { field: 'patterns' },
+  );
 }
 
 function refused(refusal: string, cost: number, cause?: unknown): Outcome {

@@ -17,7 +17,7 @@ import type { ResourceRef } from '../authorize/decision.js';
 import { checkToken, presentedToken } from '../check-token.js';
 import { ConfigInvalidError, LimitExceededError, RequestInvalidError, TokenMalformedError } from '../errors.js';
 import { bodyOf, describeError } from './error-response.js';
-import { precompilePatterns } from '../authorize/patterns.js';
+import { patternBudgetExceeded, precompilePatterns } from '../authorize/patterns.js';
 import { grantFromRequestBody } from '../grant/grant-request.js';
 import type { MaybePromise } from '../internal/maybe-promise.js';
 import { isWellFormed } from '../internal/well-formed.js';
@@ -140,7 +140,8 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     const body = await readBody(request, maxBodyBytes);
     await checkSignature(request, url, keyset, body);
     const json = parseJsonBody(body);
-    await precompilePatterns(bodyPatterns(json));
+    // Patterns over the budget are refused before validation compiles the rest of them synchronously.
+    if (!(await precompilePatterns(bodyPatterns(json)))) throw patternBudgetExceeded();
     const validGrant = grantFromRequestBody(json);
     const token = await mintToken(validGrant, keyset.keys[0]!, { timestamp: clock() });
     return reply(200, { status: 200, data: { message: 'Success', token }, service: SERVICE });
