@@ -6,7 +6,6 @@
  *
  * @module
  */
-import type { PermissionSlots } from '../slots.js';
 import type { CompiledPattern } from './patterns.js';
 import { PERMISSION_BITS, type Permission, type ResourceType } from '../permissions.js';
 import { tokenExpiresAt, type TokenPayload } from '../token/reader.js';

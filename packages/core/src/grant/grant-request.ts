@@ -273,7 +273,7 @@ function addFlags(target: PermissionSlots, input: PubNubPermissionsInput | undef
           throw new GrantInvalidError('Invalid permissions', invalidPermissionDetail(type as ResourceType, key), { field });
         }
       }
-      addEntry(target[type as ResourceType], name, encodePermissions(flags), field);
+      addEntry(target[type as ResourceType], name, encodePermissions(flags));
     }
   }
 }
@@ -297,11 +297,11 @@ function addEntries(
     if (entry.type !== type) {
       throw new GrantInvalidError('Invalid permissions', `a ${entry.type} grant was passed as ${type}`, { field });
     }
-    addEntry((entry.match === 'pattern' ? patterns : resources)[type], entry.name, entry.mask, field);
+    addEntry((entry.match === 'pattern' ? patterns : resources)[type], entry.name, entry.mask);
   }
 }
 
-function addEntry(slot: Record<string, number>, name: string, mask: number, field: string): void {
+function addEntry(slot: Record<string, number>, name: string, mask: number): void {
   // Repeating a name in one grant merges its permissions rather than silently dropping one of them.
   setEntry(slot, name, (hasEntry(slot, name) ? slot[name]! : 0) | mask);
 }

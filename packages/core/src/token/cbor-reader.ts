@@ -48,11 +48,10 @@ export class CborReader {
     return this.bytes.length - this.position;
   }
 
-  /** Major type and argument of the last head read; fields, not a returned tuple, to keep the hot path allocation-free. */
+  /** Major type of the last head read; a field, not a returned tuple, to keep the hot path allocation-free. */
   private major = 0;
-  private argument = 0;
 
-  /** Reads an initial byte and its argument into {@link major} and {@link argument}; returns the argument. */
+  /** Reads an initial byte and its argument: records the major type in {@link major} and returns the argument. */
   private head(): number {
     if (this.position >= this.bytes.length) this.fail('is truncated');
     if (++this.items > this.maxItems) this.fail('has too many items');
@@ -60,7 +59,7 @@ export class CborReader {
     const major = initial >> 5;
     const info = initial & 31;
     this.major = major;
-    if (info < 24) return (this.argument = info);
+    if (info < 24) return info;
     let argument: number;
     switch (info) {
       case 24:
@@ -92,7 +91,7 @@ export class CborReader {
         // 28..30 are reserved; 31 is an indefinite length (or "break"), which tokens never use.
         this.fail(info === 31 ? 'uses an indefinite length' : 'uses a reserved encoding');
     }
-    return (this.argument = argument);
+    return argument;
   }
 
   private need(count: number): void {
