@@ -69,9 +69,10 @@ export async function runMatrix(ids = RUNTIMES.map((runtime) => runtime.id)) {
   for (const runtime of RUNTIMES.filter((candidate) => ids.includes(candidate.id))) {
     if (runtime.id === 'node20') {
       const started = Date.now();
+      // --continue: one failing package must not hide the results of the others.
       console.log(`matrix: node20 (${process.version}): every package's test and test:browser scripts (Node, workerd, Chromium)`);
       const code = await runStep('matrix node20', 'pnpm', [
-        'turbo', 'run', 'test', 'test:browser', '--only', '--concurrency=1', '--output-logs=new-only', '--env-mode=loose',
+        'turbo', 'run', 'test', 'test:browser', '--only', '--continue', '--concurrency=1', '--output-logs=new-only', '--env-mode=loose',
       ], { cwd: ROOT, env: childEnv({ TURBO_TELEMETRY_DISABLED: '1' }) });
       results.push({ runtime: 'node20', suite: 'all packages', code, seconds: (Date.now() - started) / 1000 });
       continue;

@@ -31,6 +31,7 @@ interface Session {
   tokenRequests: number;
   apiRequests: number;
   minted: number;
+  lastTimestamp?: number;
 }
 
 export function tokenServerPlugin(): Plugin {
@@ -55,8 +56,11 @@ export function tokenServerPlugin(): Plugin {
           session.failures ??= (url.searchParams.get('fail') ?? '').split(',').filter(Boolean).map(Number);
           const failure = session.failures.shift();
           if (failure !== undefined) return send(failure, { error: `status ${failure}` });
-          // Distinct issue times make every token distinct even within one second.
-          const timestamp = Math.floor(Date.now() / 1000) - Number(url.searchParams.get('backdate') ?? 0) - session.minted++;
+          // Strictly decreasing issue times make every token distinct, however the clock moves between two mints
+          // (subtracting the mint count alone collides when the clock advances by exactly that much).
+          const now = Math.floor(Date.now() / 1000) - Number(url.searchParams.get('backdate') ?? 0);
+          const timestamp = Math.min(now - session.minted++, (session.lastTimestamp ?? Number.POSITIVE_INFINITY) - 1);
+          session.lastTimestamp = timestamp;
           const token = mintToken(
             {
               ttl: Number(url.searchParams.get('ttl') ?? 10),
