@@ -71,7 +71,7 @@ export type { CheckTokenOptions, TokenCheckReason, TokenCheckResult, TokenSource
 export { readKeysetsFromEnv, normalizeKeyset, importKeyset, importSecretKeys } from './keysets.js';
 export type { Keyset, KeysetConfig, KeysetEnv } from './keysets.js';
 export { createGrantHandler } from './http/handler.js';
-export type { HandlerEvent, GrantHandlerOptions, GrantHandler } from './http/handler.js';
+export type { HandlerEvent, GrantHandlerOptions, GrantHandler, GrantRequest, GrantReply } from './http/handler.js';
 export { errorResponseBody, readErrorResponseBody } from './http/error-response.js';
 export type { PubNubErrorBody } from './http/error-response.js';
 export { tokenCheckBody } from './http/token-check-body.js';

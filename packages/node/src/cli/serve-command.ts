@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import { DEMO_KEYSET_FILE, resolveServiceConfig, type ServiceConfig } from '../service/config.js';
-import { createJsonLogger } from '../service/logger.js';
+import { batchWrites, createJsonLogger } from '../service/logger.js';
 import { startServer } from '../service/server.js';
 import { VERSION } from '../version.js';
 import { UsageError, type CliContext } from './cli-context.js';
@@ -61,7 +61,10 @@ export async function serveCommand(context: CliContext): Promise<void> {
     if (isConfigurationError(error)) throw new UsageError(error.message);
     throw error;
   }
-  const logger = createJsonLogger({ level: config.logLevel, write: context.stdout, base: { service: 'grantkit' } });
+  // Access logs leave the request path: one write per event-loop turn, flushed before the process ends.
+  const output = batchWrites(context.stdout);
+  process.once('exit', output.flush);
+  const logger = createJsonLogger({ level: config.logLevel, write: output.write, base: { service: 'grantkit' } });
   const opened = await openStore(config, logger);
   let server;
   try {
@@ -98,6 +101,7 @@ export async function serveCommand(context: CliContext): Promise<void> {
     const remove = context.onSignal((signal) => {
       if (stopping) {
         logger.warn('second signal: exiting without waiting', { signal });
+        output.flush();
         process.exit(1);
       }
       stopping = true;
@@ -107,6 +111,8 @@ export async function serveCommand(context: CliContext): Promise<void> {
         await opened.store?.close?.();
         remove();
         logger.info('stopped', {});
+        output.flush();
+        process.off('exit', output.flush);
         resolve();
       })();
     });

@@ -6,10 +6,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGrantHandler, createOperationGuard, importKeyset, type Clock, type Keyset, type KeysetConfig, type RevocationStore } from '@grantkit/core';
+import {
+  createGrantHandler, createOperationGuard, importKeyset, type Clock, type GrantReply, type GrantRequest, type Keyset, type KeysetConfig,
+  type RevocationStore,
+} from '@grantkit/core';
 import { nodeCrypto } from '../crypto.js';
 import { errorBody } from './error-body.js';
-import { handleNodeRequest } from './node-adapter.js';
+import { jsonReply, serveGrantRequest } from './node-adapter.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { createUpstreamProxy, isServicePath } from './upstream-proxy.js';
@@ -82,8 +85,6 @@ export interface GrantkitServer {
   close(): Promise<void>;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-
 /**
  * Starts the Access Manager service and resolves once it accepts connections (so `/health` answers 200).
  *
@@ -150,18 +151,18 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
   let draining = false;
   const active = new Set<Promise<void>>();
 
-  const route = async (request: Request): Promise<Response> => {
-    const { pathname } = new URL(request.url);
-    if (pathname === '/metrics') {
+  const route = (request: GrantRequest): Promise<GrantReply> => {
+    const path = request.target.split('?', 1)[0];
+    if (path === '/metrics') {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        return new Response(JSON.stringify(errorBody(405, 'Method Not Allowed', '', '', '')), { status: 405, headers: JSON_HEADERS });
+        return Promise.resolve(jsonReply(405, errorBody(405, 'Method Not Allowed', '', '', '')));
       }
-      return new Response(metrics.render(), { status: 200, headers: { 'content-type': Metrics.contentType, 'cache-control': 'no-store' } });
+      return Promise.resolve({ status: 200, headers: { 'content-type': Metrics.contentType, 'cache-control': 'no-store' }, body: metrics.render() });
     }
-    if (pathname === '/health' && draining) {
-      return new Response(JSON.stringify({ status: 503, message: 'Shutting down', service: 'Access Manager' }), { status: 503, headers: JSON_HEADERS });
+    if (path === '/health' && draining) {
+      return Promise.resolve(jsonReply(503, { status: 503, message: 'Shutting down', service: 'Access Manager' }));
     }
-    return handler(request);
+    return handler.handle(request);
   };
 
   const listener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
@@ -169,7 +170,7 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
     if (draining) outgoing.setHeader('connection', 'close');
     const work = (proxy !== undefined && !isServicePath(incoming.url ?? '/')
       ? proxy(incoming, outgoing)
-      : handleNodeRequest(route, incoming, outgoing, { maxBodyBytes })).catch((error: unknown) => {
+      : serveGrantRequest(route, incoming, outgoing)).catch((error: unknown) => {
       logger.error('response could not be written', { error });
       outgoing.destroy();
     });
