@@ -1,16 +1,19 @@
 /**
  * Timing and allocation helpers shared by the bench scripts. Cases run interleaved (one batch of each per round), so
  * load from other processes on a shared machine hits every case alike; each case reports its median batch rate.
+ * Batches are timed in this process's CPU time (user + system, all threads), not wall time: on a machine shared with
+ * other builds, wall time also counts the time spent waiting for a core, which swings by multiples.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 /** Runs `size` calls of `run` (awaiting each when `isAsync`) and returns calls per millisecond. */
 export async function batch(run, isAsync, size) {
-  const started = performance.now();
+  const started = process.cpuUsage();
   if (isAsync) for (let index = 0; index < size; index++) await run();
   else for (let index = 0; index < size; index++) run();
-  return size / (performance.now() - started);
+  const used = process.cpuUsage(started);
+  return size / Math.max(0.001, (used.user + used.system) / 1000);
 }
 
 /**

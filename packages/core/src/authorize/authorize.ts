@@ -3,14 +3,18 @@
  *
  * @module
  */
-import { createAuthorizer, type AuthorizeFunction } from './decision.js';
+import { createAuthorizerWith, type AuthorizeFunction } from './decision.js';
+import { createIndexedLookup } from './pattern-index.js';
 import { compilePattern } from './patterns.js';
 
 /**
  * Decides whether a (verified) token allows a request. Checks, in order: revocation, expiry, issue time, the bound
  * uuid, then grants. Permissions are additive: exact-name entries are consulted first, then patterns, and the first
  * entry carrying the permission allows. A pattern matches when found anywhere in the name (unanchored RE2 search)
- * unless it anchors itself with `^...$`. Patterns are compiled once per process and cached per token.
+ * unless it anchors itself with `^...$`. Patterns are compiled once per process; an anchored pattern's literal prefix
+ * is matched as text and only its tail compiled (shared by every per-user pattern of one shape), and a token's many
+ * patterns are indexed by prefix, so the cost grows neither with the patterns a token carries nor with the distinct
+ * patterns a server meets.
  *
  * Exported from `@grantkit/core`.
  *
@@ -25,4 +29,4 @@ import { compilePattern } from './patterns.js';
  * if (!decision.allowed) return forbidden(decision.message);
  * ```
  */
-export const authorize: AuthorizeFunction = createAuthorizer(compilePattern);
+export const authorize: AuthorizeFunction = createAuthorizerWith(createIndexedLookup(compilePattern));

@@ -7,6 +7,7 @@
  * @module
  */
 import type { CompiledPattern } from './patterns.js';
+import type { PatternAnswer, PatternLookup } from './pattern-index.js';
 import { PERMISSION_BITS, type Permission, type ResourceType } from '../permissions.js';
 import { tokenExpiresAt, type TokenPayload } from '../token/reader.js';
 import { assertTokenArgument } from '../internal/token-argument.js';
@@ -156,25 +157,55 @@ export type AuthorizeFunction = (token: TokenPayload, request: AuthorizationRequ
  * ```
  */
 export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
-  // Compiled patterns by source, shared by every token (a verified token is a fresh object each time, so a per-token
-  // cache would recompile on every request). Bounded, so hostile token streams cannot grow it; a refused pattern is
-  // remembered as null and grants nothing.
-  const compiledBySource = new Map<string, CompiledPattern | null>();
+  return createAuthorizerWith(scanLookup(compile));
+}
+
+/**
+ * A lookup that tests a slot's patterns one by one, in order. Compiled patterns are shared by every token (a verified
+ * token is a fresh object each time, so a per-token cache would recompile on every request); a refused pattern is
+ * remembered as null and grants nothing. Bounded, so hostile token streams cannot grow it: when full, the older half
+ * is forgotten (two generations of maps), so a working set past the size degrades gently instead of recompiling
+ * everything.
+ */
+function scanLookup(compile: PatternCompiler): PatternLookup {
+  let current = new Map<string, CompiledPattern | null>();
+  let previous = new Map<string, CompiledPattern | null>();
   function compiled(source: string): CompiledPattern | null {
-    let pattern = compiledBySource.get(source);
+    let pattern = current.get(source) ?? previous.get(source);
     if (pattern === undefined) {
       try {
         pattern = compile(source);
       } catch {
         pattern = null; // a pattern the engine refuses (foreign issuer) grants nothing: fail closed
       }
-      // Starting over when full is rare (thousands of distinct patterns) and keeps this small for browser bundles.
-      if (compiledBySource.size >= PATTERN_CACHE_SIZE) compiledBySource.clear();
-      compiledBySource.set(source, pattern);
+    }
+    if (!current.has(source)) {
+      current.set(source, pattern);
+      if (current.size >= PATTERN_CACHE_SIZE) {
+        previous = current;
+        current = new Map();
+      }
     }
     return pattern;
   }
+  return (slot, name, bit) => {
+    let lacking: PatternAnswer | undefined;
+    for (const key in slot) {
+      if (!Object.hasOwn(slot, key) || compiled(key)?.test(name) !== true) continue;
+      const mask = slot[key]!;
+      if ((mask & bit) !== 0) return { key, mask, granted: true };
+      lacking ??= { key, mask, granted: false };
+    }
+    return lacking;
+  };
+}
 
+/**
+ * {@link createAuthorizer} over a given pattern lookup (the RE2 authorizer's is indexed, see `pattern-index.ts`).
+ *
+ * @internal
+ */
+export function createAuthorizerWith(lookup: PatternLookup): AuthorizeFunction {
   return function authorize(token: TokenPayload, request: AuthorizationRequest): AuthorizationDecision {
     assertTokenArgument(token, 'authorize');
     if (request.revoked === true) return deny('revoked', 'Token is revoked');
@@ -201,13 +232,11 @@ export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
       }
     }
     for (const type of types) {
-      const slot = token.patterns[type];
-      for (const key in slot) {
-        if (!Object.hasOwn(slot, key) || compiled(key)?.test(name) !== true) continue;
-        const match: GrantMatchInfo = { source: 'patterns', type, key, mask: slot[key]! };
-        if ((match.mask & bit) !== 0) return allow(match, request.permission, kind, name);
-        lacking ??= match;
-      }
+      const answer = lookup(token.patterns[type], name, bit);
+      if (answer === undefined) continue;
+      const match: GrantMatchInfo = { source: 'patterns', type, key: answer.key, mask: answer.mask };
+      if (answer.granted) return allow(match, request.permission, kind, name);
+      lacking ??= match;
     }
     if (lacking !== undefined) {
       return { ...deny('permission-missing', `Token does not grant '${request.permission}' on ${kind} '${name}'`), match: lacking };

@@ -1,0 +1,11 @@
+import * as core from '@grantkit/core';
+const now = Math.floor(Date.now() / 1000);
+const EMPTY = Object.freeze(Object.create(null));
+const rec = (e) => Object.assign(Object.create(null), e);
+const payload = (p) => ({ version: 2, timestamp: now, ttl: 60, authorizedUuid: undefined, resources: { channels: EMPTY, groups: EMPTY, uuids: EMPTY, spaces: EMPTY, users: EMPTY }, patterns: { channels: rec(p), groups: EMPTY, uuids: EMPTY, spaces: EMPTY, users: EMPTY }, meta: EMPTY, signature: new Uint8Array(32) });
+const pad = (i) => String(i).padStart(6, '0');
+const N = 100000;
+const tokens = Array.from({ length: N }, (_, i) => payload({ [`^user-${pad(i)}-.*$`]: 1 }));
+const reqs = Array.from({ length: N }, (_, i) => ({ resource: { channel: `user-${pad(i)}-inbox` }, permission: 'read', now }));
+const t = performance.now(); let n = 0;
+while (performance.now() - t < 5000) for (let i = 0; i < 1000; i++, n++) core.authorize(tokens[n % N], reqs[n % N]);
