@@ -123,8 +123,20 @@ function rssOf(pid) {
   }
 }
 
-const summary = (result) => ({
+/** CPU time (user + system, all threads) a process has used, in ms, from /proc. */
+function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
+}
+
+const summary = (result, cpuMs) => ({
   rps: result.requests.average,
+  // Server CPU per answered request: on a shared machine, what a request costs the server even when req/s swings.
+  cpuUsPerRequest: (cpuMs * 1000) / Math.max(1, result.requests.total),
   p50: result.latency.p50,
   p99: result.latency.p99,
   non2xx: result.non2xx,
@@ -163,18 +175,21 @@ for (const [id, [server, options]] of Object.entries(CASES)) await load(servers[
 
 for (let round = 0; round < rounds; round++) {
   for (const [id, [server, options]] of Object.entries(CASES)) {
+    const before = cpuMsOf(servers[server].child.pid);
     const result = await load(servers[server].url, options());
-    runs[id].push(summary(result));
+    runs[id].push(summary(result, cpuMsOf(servers[server].child.pid) - before));
     memory[server] = rssOf(servers[server].child.pid);
   }
   // Authorize while a few connections revoke back to back.
   const floodOptions = CASES['gk-revoke'][1]();
+  const floodCpu = cpuMsOf(servers.grantkit.child.pid);
   const [authorizeResult, floodResult] = await Promise.all([
     load(servers.grantkit.url, CASES['gk-authorize'][1]()),
     load(servers.grantkit.url, { ...floodOptions, connections: FLOOD_CONNECTIONS }),
   ]);
-  runs['gk-authorize-flood'].push(summary(authorizeResult));
-  runs['gk-revoke-flood'].push(summary(floodResult));
+  const floodUsed = cpuMsOf(servers.grantkit.child.pid) - floodCpu;
+  runs['gk-authorize-flood'].push(summary(authorizeResult, floodUsed));
+  runs['gk-revoke-flood'].push(summary(floodResult, floodUsed));
 }
 
 for (const { child } of Object.values(servers)) child.kill('SIGTERM');
@@ -188,6 +203,7 @@ for (const [id, list] of Object.entries(runs)) {
     rps: median(list.map((run) => run.rps)),
     p50: median(list.map((run) => run.p50)),
     p99: median(list.map((run) => run.p99)),
+    cpuUsPerRequest: median(list.map((run) => run.cpuUsPerRequest)),
     non2xx: list.reduce((sum, run) => sum + run.non2xx, 0),
     errors: list.reduce((sum, run) => sum + run.errors, 0),
     runs: list.map((run) => Math.round(run.rps)),

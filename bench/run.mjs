@@ -24,7 +24,7 @@ const smoke = values.smoke === true;
 const PARTS = {
   tokens: { args: smoke ? ['--time', '15'] : ['--time', '1500'], node: ['--expose-gc', '--max-semi-space-size=64'] },
   patterns: { args: smoke ? ['--time', '15', '--users', '2000'] : ['--time', '1000'], node: [] },
-  http: { args: smoke ? ['--duration', '1', '--rounds', '1', '--connections', '8'] : ['--duration', '4', '--rounds', '3'], node: [] },
+  http: { args: smoke ? ['--duration', '1', '--rounds', '1', '--connections', '8'] : ['--duration', '3', '--rounds', '4'], node: [] },
 };
 const scratch = mkdtempSync(join(tmpdir(), 'grantkit-bench-results-'));
 const raw = {};
@@ -73,7 +73,11 @@ const FIGURES = [
   ['WebCrypto mint ÷ raw subtle.sign', over(ns('gk-webcrypto-mint'), ns('subtle-sign')), '≤ 1.1', (v) => v <= 1.1, 'tokens'],
   ['WebCrypto verify ÷ raw subtle.verify', over(ns('gk-webcrypto-verify'), ns('subtle-verify')), '≤ 1.1', (v) => v <= 1.1, 'tokens'],
 ];
+const cpu = (id) => http[id]?.cpuUsPerRequest;
 const CONTEXT = [
+  ['hello-world server CPU per request ÷ grant\'s (the req/s ratio a CPU-bound server would reach)', over(cpu('hello-post'), cpu('gk-grant')), 'http'],
+  ['hello-world server CPU per request ÷ authorize\'s', over(cpu('hello-get'), cpu('gk-authorize')), 'http'],
+  ['hello-world server CPU per request ÷ revoke\'s', over(cpu('hello-get'), cpu('gk-revoke')), 'http'],
   ['bare HMAC + JSON.stringify server ÷ hello-world', over(rps('hmac-post'), rps('hello-post')), 'http'],
   ['grantkit /health ÷ hello-world', over(rps('gk-health'), rps('hello-get')), 'http'],
   ['mint, validated grant ÷ raw HMAC', over(ns('gk-mint-validated'), ns('hmac')), 'tokens'],
@@ -97,8 +101,8 @@ for (const [label, value, goal, test, part] of FIGURES) {
 lines.push('', '| context | this run |', '|---|---|');
 for (const [label, value, part] of CONTEXT) if (raw[part] !== undefined) lines.push(`| ${label} | ${fmt(value)}× |`);
 if (raw.http) {
-  lines.push('', '| HTTP case | req/s | p50 ms | p99 ms | non-2xx |', '|---|---|---|---|---|');
-  for (const [id, result] of Object.entries(http)) lines.push(`| ${id} | ${Math.round(result.rps).toLocaleString('en-US')} | ${result.p50} | ${result.p99} | ${result.non2xx} |`);
+  lines.push('', '| HTTP case | req/s | p50 ms | p99 ms | server CPU µs/request | non-2xx | req/s per round |', '|---|---|---|---|---|---|---|');
+  for (const [id, result] of Object.entries(http)) lines.push(`| ${id} | ${Math.round(result.rps).toLocaleString('en-US')} | ${result.p50} | ${result.p99} | ${Math.round(result.cpuUsPerRequest)} | ${result.non2xx} | ${result.runs.join(', ')} |`);
   lines.push('', '| server | RSS after load | peak RSS |', '|---|---|---|');
   for (const [server, { rss, peak }] of Object.entries(raw.http.memory)) lines.push(`| ${server} | ${(rss / 2 ** 20).toFixed(0)} MiB | ${(peak / 2 ** 20).toFixed(0)} MiB |`);
 }
