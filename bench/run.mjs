@@ -7,6 +7,7 @@
  *   --smoke   a few seconds per part, checks that every figure came out as a number, writes nothing (CI runs this)
  *   --only <tokens|patterns|http>   one part
  *   --no-docs                        print only
+ *   --from <results.json>            re-render the table and charts from a previous run's raw results
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { barChart, lineChart } from './lib/svg.mjs';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { smoke: { type: 'boolean' }, only: { type: 'string' }, 'no-docs': { type: 'boolean' } },
+  options: { smoke: { type: 'boolean' }, only: { type: 'string' }, 'no-docs': { type: 'boolean' }, from: { type: 'string' } },
 });
 const smoke = values.smoke === true;
 const PARTS = {
@@ -27,10 +28,10 @@ const PARTS = {
   http: { args: smoke ? ['--duration', '1', '--rounds', '1', '--connections', '8'] : ['--duration', '3', '--rounds', '4'], node: [] },
 };
 const scratch = mkdtempSync(join(tmpdir(), 'grantkit-bench-results-'));
-const raw = {};
+const raw = values.from === undefined ? {} : JSON.parse(readFileSync(values.from, 'utf8'));
 const started = Date.now();
 for (const [part, { args, node }] of Object.entries(PARTS)) {
-  if (values.only !== undefined && values.only !== part) continue;
+  if (values.from !== undefined || (values.only !== undefined && values.only !== part)) continue;
   const out = join(scratch, `${part}.json`);
   console.error(`bench: ${part}...`);
   const result = spawnSync(process.execPath, [...node, fileURLToPath(new URL(`${part}.mjs`, import.meta.url)), ...args, '--json', out], { stdio: 'inherit' });
@@ -134,7 +135,7 @@ if (!smoke && values['no-docs'] !== true && values.only === undefined) {
   writeFileSync(join(docs, 'results.json'), `${JSON.stringify(raw, null, 1)}\n`);
   writeFileSync(join(docs, 'table.md'), `${lines.join('\n')}\n`);
   writeFileSync(join(docs, 'http-vs-hello-world.svg'), barChart({
-    title: 'req/s ÷ bare node:http hello-world, same run',
+    title: 'req/s (and server CPU per request) ÷ bare node:http hello-world, same run',
     goal: 0.6,
     bars: [
       { label: 'bare HMAC + JSON.stringify', value: over(rps('hmac-post'), rps('hello-post')), goal: false },
@@ -143,6 +144,9 @@ if (!smoke && values['no-docs'] !== true && values.only === undefined) {
       { label: 'authorize (GET)', value: over(rps('gk-authorize'), rps('hello-get')) },
       { label: 'revoke (SQLite, durable; goal 0.3)', value: over(rps('gk-revoke'), rps('hello-get')), goal: false },
       { label: 'authorize during a revoke flood', value: over(rps('gk-authorize-flood'), rps('hello-get')) },
+      { label: 'grant, by server CPU/request', value: over(cpu('hello-post'), cpu('gk-grant')) },
+      { label: 'authorize, by server CPU/request', value: over(cpu('hello-get'), cpu('gk-authorize')) },
+      { label: 'revoke, by server CPU/request', value: over(cpu('hello-get'), cpu('gk-revoke')), goal: false },
     ],
   }));
   writeFileSync(join(docs, 'authorize-vs-patterns.svg'), lineChart({
