@@ -16,6 +16,12 @@ function slowStore(delayMs: number): RevocationStore {
   };
 }
 
+/** Waits (bounded) until the server has a request in flight: a fixed sleep races the connection on a loaded machine. */
+async function untilInFlight(server: { inFlight: number }, count = 1): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (server.inFlight < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 function authorizeUrl(base: string, token: string): string {
   return `${base}/grantkit/v1/${KEYSET.subscribeKey}/authorize?channel=a&permission=read&auth=${encodeURIComponent(token)}`;
 }
@@ -77,7 +83,7 @@ describe('startServer', () => {
     const server = await startServer({ keysets: [KEYSET], port: 0, revocations: slowStore(400) });
     const token = mintToken({ ttl: 5, channels: [Channel.id('a').read()] }, key);
     const inFlight = fetch(authorizeUrl(server.url, token));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await untilInFlight(server);
     expect(server.inFlight).toBe(1);
     const closing = server.close();
     const response = await inFlight;
@@ -91,7 +97,8 @@ describe('startServer', () => {
     const server = await startServer({ keysets: [KEYSET], port: 0, revocations: hanging, shutdownTimeoutMs: 300 });
     const token = mintToken({ ttl: 5, channels: [Channel.id('a').read()] }, key);
     const stuck = fetch(authorizeUrl(server.url, token)).then(() => 'answered', () => 'cut');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await untilInFlight(server);
+    expect(server.inFlight).toBe(1);
     const started = Date.now();
     await server.close();
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
