@@ -116,3 +116,27 @@ describe('a Promise where a token is expected', () => {
     expect(() => authorize(undefined as unknown as TokenPayload, request)).toThrow(expect.objectContaining({ code: 'ERR_REQUEST_INVALID' }));
   });
 });
+
+describe('createAuthorizer pattern cache', () => {
+  it('compiles each source once, a refused one included, and keeps working past its size', () => {
+    const compiled: string[] = [];
+    const check = createAuthorizer((source) => {
+      compiled.push(source);
+      if (source.startsWith('(')) throw new SyntaxError('refused');
+      const regex = new RegExp(source);
+      return { source, test: (name) => regex.test(name) };
+    });
+    const payload = token({ patterns: { ...emptySlots(), channels: { '(bad': 1, '^ok-.*$': 2 } } });
+    for (let round = 0; round < 3; round++) expect(check(payload, request({ resource: { channel: 'ok-1' } })).allowed).toBe(true);
+    expect(compiled).toEqual(['(bad', '^ok-.*$']);
+    compiled.length = 0;
+    for (let index = 0; index < 5_000; index++) {
+      const many = token({ patterns: { ...emptySlots(), channels: { [`^u${index}$`]: 2 } } });
+      expect(check(many, request({ resource: { channel: `u${index}` } })).allowed).toBe(true);
+      // A pattern in use survives thousands of others passing through (no clear-all when the cache fills).
+      if (index % 500 === 0) expect(check(payload, request({ resource: { channel: 'ok-1' } })).allowed).toBe(true);
+    }
+    expect(compiled.filter((source) => !source.startsWith('^u'))).toEqual([]);
+    expect(compiled).toHaveLength(5_000);
+  });
+});

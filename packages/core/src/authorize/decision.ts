@@ -171,7 +171,9 @@ function scanLookup(compile: PatternCompiler): PatternLookup {
   let current = new Map<string, CompiledPattern | null>();
   let previous = new Map<string, CompiledPattern | null>();
   function compiled(source: string): CompiledPattern | null {
-    let pattern = current.get(source) ?? previous.get(source);
+    // null (a refused pattern) is a cached answer too: test for undefined, not with `??`.
+    let pattern = current.get(source);
+    if (pattern === undefined) pattern = previous.get(source);
     if (pattern === undefined) {
       try {
         pattern = compile(source);
