@@ -11,7 +11,7 @@ import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -66,7 +66,7 @@ async function waitForHealth(url, child, timeoutMs = 15_000) {
 }
 
 const require = createRequire(import.meta.url);
-const cli = join(require.resolve('@grantkit/node').replace(/index\.js$/, ''), 'cli.js');
+const cli = join(dirname(require.resolve('@grantkit/node')), 'cli.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'grantkit-bench-'));
 
 async function startBare(script) {
