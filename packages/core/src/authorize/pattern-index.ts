@@ -209,7 +209,7 @@ export function createIndexedLookup(compile: (source: string) => CompiledPattern
     if (index === undefined) {
       // Counting walks the record's keys once; a large record is then indexed and not counted again.
       let count = 0;
-      for (const key in slot) if (++count > INDEX_FROM) break;
+      for (const _ in slot) if (++count > INDEX_FROM) break;
       if (count <= INDEX_FROM) return SMALL;
       index = { byPrefix: new Map(), lengths: [], unsplit: [] };
       let order = 0;
