@@ -40,7 +40,7 @@ const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16)
  * ```
  */
 export const FIXED_TOKEN =
-  'qEF2AkF0GmVT8QBDdHRsGDxDcmVzpURjaGFuoWZyb29tLTEDQ2dycKFkY2ctMQVDdXNyoENzcGOgRHV1aWShY2JvYhhgQ3BhdKVEY2hhbqFtXnJvb20tWzAtOV0rJAFDZ3JwoEN1c3KgQ3NwY6BEdXVpZKBEbWV0YaRkcm9sZWVhZG1pbmVsZXZlbANlcmF0aW_7P-AAAAAAAABkYmV0YfVEdXVpZGVhbGljZUNzaWdYIFFHCv2uKYlV_lEOtstTuzeS7vfl4Ncx7N9vJnnDQqWv';
+  'qEF2AkF0GmVT8QBDdHRsGDxDcmVzpURjaGFuoWZyb29tLTEDQ2dycKFkY2ctMQVDc3BjoEN1c3KgRHV1aWShY2JvYhhgQ3BhdKVEY2hhbqFtXnJvb20tWzAtOV0rJAFDZ3JwoENzcGOgQ3VzcqBEdXVpZKBEbWV0YaRkcm9sZWVhZG1pbmVsZXZlbANlcmF0aW_7P-AAAAAAAABkYmV0YfVEdXVpZGVhbGljZUNzaWdYIIJCBCwOmKLh0oFhnhu6gRgT9RNJybLZCHuO68CG8jSl';
 
 /**
  * The grant behind {@link FIXED_TOKEN}: every slot, a pattern, an authorized uuid and typed meta.

@@ -31,13 +31,17 @@ export {
 export type { GrantMatch, GrantFactory } from './grant/builders.js';
 export { emptySlots, RESOURCE_TYPES } from './slots.js';
 export type { PermissionSlots } from './slots.js';
-export {
-  normalizeGrant, validateGrant, grantFromRequestBody, grantToRequestBody, lintGrant,
-} from './grant/grant-request.js';
+export { normalizeGrant } from './grant/grant-input.js';
 export type {
-  MetaValue, TokenGrant, GrantTokenOptions, PermissionFlagsInput, PubNubPermissionsInput,
-  PubNubGrantTokenParameters, GrantInput, GrantWarning,
-} from './grant/grant-request.js';
+  GrantTokenOptions, PermissionFlagsInput, PubNubPermissionsInput, PubNubGrantTokenParameters, GrantInput,
+} from './grant/grant-input.js';
+export { validateGrant } from './grant/validate-grant.js';
+export type { MetaValue, TokenGrant, ValidationOptions, StrictRule } from './grant/validate-grant.js';
+export { VALIDATION_MODES } from './grant/validation-mode.js';
+export type { ValidationMode } from './grant/validation-mode.js';
+export { grantFromRequestBody, grantToRequestBody } from './grant/rest-body.js';
+export { lintGrant } from './grant/lint-grant.js';
+export type { GrantWarning } from './grant/lint-grant.js';
 export { LIMITS } from './limits.js';
 export { base64UrlEncode, base64UrlDecode } from './token/base64url.js';
 export { compilePattern, looksLikePattern, isAnchored } from './authorize/patterns.js';

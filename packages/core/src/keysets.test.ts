@@ -53,6 +53,16 @@ describe('readKeysetsFromEnv', () => {
       .toMatchObject({ field: 'GRANTKIT_KEYSETS', message: 'a subscribe key is configured twice' });
   });
 
+  it('reads the validation mode: a keyset’s own, else GRANTKIT_VALIDATION for every keyset that sets none', () => {
+    const second = { subscribeKey: 'sub-c-2', publishKey: 'pub-c-2', secretKey: 'sec-c-2', validation: 'pubnub' };
+    expect(readKeysetsFromEnv({ ...SINGLE, GRANTKIT_VALIDATION: 'strict', GRANTKIT_KEYSETS: [second] as never }).map((keyset) => keyset.validation))
+      .toEqual(['strict', 'pubnub']);
+    expect(readKeysetsFromEnv(SINGLE)[0]).not.toHaveProperty('validation');
+    const fail = (env: KeysetEnv) => failure(() => readKeysetsFromEnv(env));
+    expect(fail({ ...SINGLE, GRANTKIT_VALIDATION: 'lax' })).toMatchObject({ code: 'ERR_KEY_INVALID', field: 'GRANTKIT_VALIDATION' });
+    expect(fail({ GRANTKIT_KEYSETS: [{ ...second, validation: 'lax' }] as never })).toMatchObject({ field: 'GRANTKIT_KEYSETS[0].validation' });
+  });
+
   it('never quotes a secret when GRANTKIT_KEYSETS is not JSON', () => {
     const error = failure(() => readKeysetsFromEnv({ GRANTKIT_KEYSETS: '[{"secretKey":"sec-c-leak' }));
     expect(error).toMatchObject({ code: 'ERR_KEY_INVALID', field: 'GRANTKIT_KEYSETS' });

@@ -8,6 +8,7 @@
  * @module
  */
 import { KeyInvalidError } from './errors.js';
+import { VALIDATION_MODES, type ValidationMode } from './grant/validation-mode.js';
 import { isPromise, type MaybePromise } from './internal/maybe-promise.js';
 import type { HmacKey, HmacSha256 } from './ports.js';
 
@@ -31,6 +32,8 @@ export interface KeysetConfig {
   secretKey: string;
   /** Retired secrets that still verify tokens and request signatures during a rotation, newest first. */
   previousSecretKeys?: readonly string[];
+  /** How grants for this keyset are validated: `pubnub` (default, as PubNub's service) or `strict`. */
+  validation?: ValidationMode;
 }
 
 /**
@@ -48,6 +51,8 @@ export interface Keyset<K extends HmacKey = HmacKey> {
   publishKey: string;
   /** The current secret's key first (it signs), then previous secrets (they still verify: key rotation). */
   keys: readonly K[];
+  /** How grants for this keyset are validated: `pubnub` (default, as PubNub's service) or `strict`. */
+  validation?: ValidationMode;
 }
 
 /**
@@ -72,6 +77,8 @@ export interface KeysetEnv {
   GRANTKIT_PREVIOUS_SECRET_KEYS?: string | undefined;
   /** JSON text, or an already-parsed keyset or array of keysets. */
   GRANTKIT_KEYSETS?: string | KeysetConfig | readonly KeysetConfig[] | undefined;
+  /** `pubnub` (default) or `strict`: grant validation for every keyset that sets none of its own. */
+  GRANTKIT_VALIDATION?: string | undefined;
 }
 
 const SINGLE = {
@@ -79,6 +86,7 @@ const SINGLE = {
   publishKey: 'GRANTKIT_PUBLISH_KEY',
   secretKey: 'GRANTKIT_SECRET_KEY',
   previousSecretKeys: 'GRANTKIT_PREVIOUS_SECRET_KEYS',
+  validation: 'GRANTKIT_VALIDATION',
 } as const;
 
 /**
@@ -116,8 +124,12 @@ export function readKeysetsFromEnv(env: KeysetEnv): KeysetConfig[] {
   }
   const many = env.GRANTKIT_KEYSETS;
   if (many !== undefined && many !== '') keysets.push(...readKeysetsVariable(many));
+  const fallback = env.GRANTKIT_VALIDATION === undefined || env.GRANTKIT_VALIDATION === ''
+    ? undefined
+    : validationMode(env.GRANTKIT_VALIDATION, 'GRANTKIT_VALIDATION');
   const seen = new Set<string>();
   for (const keyset of keysets) {
+    if (keyset.validation === undefined && fallback !== undefined) keyset.validation = fallback;
     if (seen.has(keyset.subscribeKey)) throw new KeyInvalidError('a subscribe key is configured twice', { field: 'GRANTKIT_KEYSETS' });
     seen.add(keyset.subscribeKey);
   }
@@ -168,7 +180,15 @@ function normalize(input: Record<string, unknown>, fieldOf: (name: keyof KeysetC
   };
   const previous = previousSecrets(input.previousSecretKeys, fieldOf('previousSecretKeys'));
   if (previous.length > 0) keyset.previousSecretKeys = previous;
+  if (input.validation !== undefined) keyset.validation = validationMode(input.validation, fieldOf('validation'));
   return keyset;
+}
+
+function validationMode(value: unknown, field: string): ValidationMode {
+  if (!VALIDATION_MODES.includes(value as ValidationMode)) {
+    throw new KeyInvalidError(`${field} must be one of ${VALIDATION_MODES.join(', ')}`, { field });
+  }
+  return value as ValidationMode;
 }
 
 function previousSecrets(value: unknown, field: string): string[] {
@@ -206,8 +226,10 @@ export function importKeyset<K extends HmacKey>(config: KeysetConfig, crypto: { 
 export function importKeyset<K extends HmacKey>(config: KeysetConfig, crypto: { importKey(secret: string): Promise<K> }): Promise<Keyset<K>>;
 export function importKeyset(config: KeysetConfig, crypto: HmacSha256): MaybePromise<Keyset>;
 export function importKeyset(config: KeysetConfig, crypto: HmacSha256): MaybePromise<Keyset> {
-  const { subscribeKey, publishKey } = normalizeKeyset(config);
-  const assemble = (keys: readonly HmacKey[]): Keyset => Object.freeze({ subscribeKey, publishKey, keys: Object.freeze([...keys]) });
+  const { subscribeKey, publishKey, validation } = normalizeKeyset(config);
+  const assemble = (keys: readonly HmacKey[]): Keyset => Object.freeze({
+    subscribeKey, publishKey, keys: Object.freeze([...keys]), validation: validation ?? 'pubnub',
+  });
   const keys = importSecretKeys(config, crypto);
   return isPromise(keys) ? keys.then(assemble) : assemble(keys);
 }

@@ -1,7 +1,9 @@
 /**
- * Documented caps. PubNub's migration guide requires an HTTP request *including its token* to fit 32 KiB; every cap
- * here is chosen so a maximal token still leaves room for the rest of the request, and so decoding an untrusted token
- * costs bounded time and memory.
+ * Documented caps, each with its source. PubNub documents one budget: an HTTP request *including its token* must fit
+ * 32 KiB (its migration guide). The request body cap and the token length cap follow from it and apply in both
+ * validation modes, as do the decoder's bounds (which keep decoding an untrusted token cheap). The entry, name and
+ * meta caps are grantkit's own: only `strict` validation enforces them (PubNub enforces none of them), and
+ * `lintGrant` warns about them in both modes.
  *
  * @module
  */
@@ -27,22 +29,30 @@ export const LIMITS = /* @__PURE__ */ Object.freeze({
   minTtl: 1,
   /** Maximum ttl, minutes (30 days), as PubNub. */
   maxTtl: 43_200,
-  /** Maximum token text length (base64url characters), checked before decoding: 24 KiB leaves 8 KiB of a 32 KiB request. */
+  /**
+   * Maximum token text length (base64url characters), checked before decoding and when minting. Source: PubNub's
+   * 32 KiB request budget; 24 KiB leaves 8 KiB of it for the rest of a request that carries the token. Both modes.
+   */
   maxTokenLength: MAX_TOKEN_LENGTH,
-  /** Maximum resource + pattern entries in one token, across all slots. */
+  /** `strict` only (grantkit's cap; PubNub has none): resource + pattern entries in one grant, across all slots. */
   maxEntries: 500,
-  /** Maximum length of a resource name or authorized uuid, in UTF-16 code units (PubNub names are at most 92). */
+  /** `strict` only (grantkit's cap; PubNub has none): length of a resource name or authorized uuid, UTF-16 units. */
   maxNameLength: 256,
-  /** Maximum length of a RegEx pattern's source. */
+  /** Both modes (grantkit's pattern cost bound; PubNub's is not published): length of a RegEx pattern's source. */
   maxPatternLength: 256,
-  /** Maximum size of a compiled pattern program (RE2 instructions), the pattern cost cap. */
+  /** Both modes (grantkit's pattern cost bound): size of a compiled pattern program (RE2 instructions). */
   maxPatternProgramSize: 2_000,
-  /** Maximum number of `meta` entries. */
+  /** `strict` only (grantkit's cap; PubNub has none): number of `meta` entries. */
   maxMetaEntries: 64,
-  /** Maximum length of a `meta` key or string value. */
+  /** `strict` only (grantkit's cap; PubNub has none): length of a `meta` key or string value. */
   maxMetaStringLength: 1_024,
-  /** Maximum CBOR nesting depth accepted when decoding (a token needs 4; the rest allows nested meta from other issuers). */
+  /**
+   * Both modes (the decoder's depth bound, `maxDepth`, less the token map and `meta` itself): keys or indices on the
+   * longest path below `meta`, so `meta.a.b.c.d.e.f` is the deepest value a token can carry.
+   */
+  maxMetaDepth: MAX_DEPTH - 2,
+  /** Both modes: CBOR nesting depth accepted when decoding (a token needs 4; the rest is for nested meta). */
   maxDepth: MAX_DEPTH,
-  /** Maximum grant request body size in bytes for the REST service. */
+  /** Both modes: grant request body size in bytes for the REST service. Source: PubNub's 32 KiB request budget. */
   maxRequestBodyBytes: 32_768,
 });

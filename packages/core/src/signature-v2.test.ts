@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../test/ports/node-crypto.js';
+import captures from '@grantkit/conformance/vectors/sdk-wire-captures.json';
 import { canonicalQuery, percentEncode, signRequestV2, verifyRequestSignatureV2, type SignatureV2Parts } from './signature-v2.js';
 
 const key = nodeCrypto.importKey('sec-c-test');
@@ -46,5 +47,34 @@ describe('signature v2', () => {
     expect(() => verifyRequestSignatureV2(key, parts({ signature: 'v1.abc' }), { now: NOW })).toThrow(refused);
     expect(() => verifyRequestSignatureV2(key, parts({ signature: `v2.${'%'.repeat(43)}` }), { now: NOW })).toThrow(refused);
     expect(() => verifyRequestSignatureV2(key, parts(), { now: NOW })).toThrow(refused);
+  });
+});
+
+describe('verifyRequestSignatureV2 with the SDKs’ captured bytes', () => {
+  const capturedKey = nodeCrypto.importKey(captures.keyset.secretKey);
+  const partsOf = (capture: (typeof captures.requests)[number], query: SignatureV2Parts['query']) => ({
+    method: capture.method, publishKey: captures.keyset.publishKey, path: capture.path, query, body: capture.body,
+  });
+  const at = (capture: (typeof captures.requests)[number]) => ({ now: Number(new URLSearchParams(capture.queryAsSent).get('timestamp')) });
+
+  it.each(captures.requests.map((capture) => [`${capture.sdk}: ${capture.queryAsSent.slice(0, 60)}`, capture] as const))(
+    'verifies %s from the query as received',
+    (_name, capture) => {
+      expect(() => verifyRequestSignatureV2(capturedKey, partsOf(capture, capture.queryAsSent), at(capture))).not.toThrow();
+    },
+  );
+
+  it('needed it: read as a form (+ as a space), the Python SDK’s raw + does not verify', () => {
+    const python = captures.requests.find((capture) => capture.sdk === 'python' && capture.queryAsSent.includes('+'))!;
+    expect(() => verifyRequestSignatureV2(capturedKey, partsOf(python, new URLSearchParams(python.queryAsSent)), at(python))).toThrow(
+      expect.objectContaining({ code: 'ERR_REQUEST_SIGNATURE_INVALID' }),
+    );
+  });
+
+  it('still refuses a captured request whose query was changed', () => {
+    const js = captures.requests.find((capture) => capture.sdk === 'js')!;
+    expect(() => verifyRequestSignatureV2(capturedKey, partsOf(js, js.queryAsSent.replace('uuid=', 'uuid=x')), at(js))).toThrow(
+      expect.objectContaining({ code: 'ERR_REQUEST_SIGNATURE_INVALID' }),
+    );
   });
 });

@@ -8,6 +8,15 @@
  * sorted by name, as `name=value` joined by `&` with values percent-encoded by {@link percentEncode}, and `body` is the
  * raw body text (empty for GET and DELETE).
  *
+ * ## As the SDKs really send it
+ * The SDKs do not all send the query they sign. The JS SDK sends exactly the canonical encoding; the Python SDK sends
+ * some values unencoded (`uuid=a+b`, `~`, `*`) but signs their canonical encoding (`a%2Bb`). So a server given the
+ * query as received ({@link verifyRequestSignatureV2} with a query string) accepts the signature when it matches any
+ * of: the query as received (pairs sorted by name, bytes untouched); the canonical re-encoding of its values
+ * percent-decoded with `+` kept literal (the RFC 3986 reading, which the Python case needs); or the canonical
+ * re-encoding with `+` read as a space (the HTML form reading). Identical candidates are checked once, so a request
+ * costs at most three HMACs per configured key, each compared in constant time by the key.
+ *
  * @module
  */
 import { base64UrlDecode, base64UrlEncode } from './token/base64url.js';
@@ -35,8 +44,11 @@ export interface SignatureV2Parts {
   publishKey: string;
   /** The path as sent on the wire (percent-encoded as the client encoded it). */
   path: string;
-  /** Decoded query parameters; `signature` is ignored if present. */
-  query: Record<string, string> | Iterable<readonly [string, string]>;
+  /**
+   * Decoded query parameters (`signature` is ignored if present), or, when verifying, the query string exactly as
+   * received (without `?`), which also lets the raw and both decoded readings match (see the module comment).
+   */
+  query: Record<string, string> | Iterable<readonly [string, string]> | string;
   /** Raw body text; omit or `''` for GET and DELETE. */
   body?: string;
 }
@@ -73,7 +85,9 @@ export function percentEncode(value: string): string {
  */
 export function canonicalQuery(query: SignatureV2Parts['query']): string {
   const entries: Array<readonly [string, string]> = [];
-  const source = Symbol.iterator in query ? (query as Iterable<readonly [string, string]>) : Object.entries(query);
+  const source = typeof query === 'string'
+    ? decodeQuery(query, false)
+    : Symbol.iterator in query ? (query as Iterable<readonly [string, string]>) : Object.entries(query);
   for (const [name, value] of source) if (name !== 'signature') entries.push([name, value]);
   entries.sort((left, right) => (left[0] < right[0] ? -1 : left[0] > right[0] ? 1 : 0));
   return entries.map(([name, value]) => `${name}=${percentEncode(value)}`).join('&');
@@ -154,9 +168,13 @@ export function verifyRequestSignatureV2<K extends HmacKey>(
   parts: SignatureV2Parts,
   options: VerifyRequestOptions = {},
 ): KeyResult<K, void> {
-  const query = Symbol.iterator in parts.query
-    ? new Map(parts.query as Iterable<readonly [string, string]>)
-    : new Map(Object.entries(parts.query));
+  const given = parts.query;
+  const raw = typeof given === 'string' ? given : undefined;
+  const query = typeof given === 'string'
+    ? new Map(decodeQuery(given, false))
+    : Symbol.iterator in given
+      ? new Map(given as Iterable<readonly [string, string]>)
+      : new Map(Object.entries(given));
   const timestamp = query.get('timestamp');
   const now = options.now ?? Math.floor(Date.now() / 1000);
   if (timestamp === undefined || !/^[0-9]{1,12}$/.test(timestamp)) {
@@ -175,11 +193,62 @@ export function verifyRequestSignatureV2<K extends HmacKey>(
   } catch (cause) {
     throw new RequestSignatureInvalidError('Signature is not valid base64url', { field: 'signature', cause });
   }
-  const message = encoder.encode(signatureV2Message(parts));
+  const head = `${parts.method.toUpperCase()}\n${parts.publishKey}\n${parts.path}\n`;
+  const tail = `\n${parts.body ?? ''}`;
+  const queries = raw === undefined
+    ? [canonicalQuery(parts.query)]
+    : [...new Set([canonicalQuery(raw), rawSortedQuery(raw), canonicalQuery(decodeQuery(raw, true))])];
+  const messages = queries.map((candidate) => encoder.encode(head + candidate + tail));
   const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
   const check = (index: number): unknown => {
-    if (index >= list.length) throw new RequestSignatureInvalidError('Signature does not match', { field: 'signature' });
-    return andThen(list[index]!.verify(message, tag), (ok) => (ok ? undefined : check(index + 1)));
+    if (index >= list.length * messages.length) {
+      throw new RequestSignatureInvalidError('Signature does not match', { field: 'signature' });
+    }
+    const key = list[Math.floor(index / messages.length)]!;
+    return andThen(key.verify(messages[index % messages.length]!, tag), (ok) => (ok ? undefined : check(index + 1)));
   };
   return check(0) as KeyResult<K, void>;
+}
+
+/** The query's `name=value` pairs exactly as received, without `signature`, sorted by name (stable). */
+function rawSortedQuery(raw: string): string {
+  const pairs: Array<readonly [string, string]> = [];
+  for (const pair of raw.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    if (name === 'signature') continue;
+    pairs.push([name, equals < 0 ? `${pair}=` : pair]);
+  }
+  pairs.sort((left, right) => (left[0] < right[0] ? -1 : left[0] > right[0] ? 1 : 0));
+  return pairs.map(([, pair]) => pair).join('&');
+}
+
+/**
+ * Splits and percent-decodes a query string. Malformed escapes stay as they are (as URLSearchParams keeps them);
+ * `+` is a space only when `plusIsSpace`.
+ */
+function decodeQuery(raw: string, plusIsSpace: boolean): Array<readonly [string, string]> {
+  const pairs: Array<readonly [string, string]> = [];
+  for (const pair of raw.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    const value = equals < 0 ? '' : pair.slice(equals + 1);
+    pairs.push([percentDecode(name, plusIsSpace), percentDecode(value, plusIsSpace)]);
+  }
+  return pairs;
+}
+
+const utf8 = /* @__PURE__ */ new TextDecoder();
+
+function percentDecode(text: string, plusIsSpace: boolean): string {
+  const spaced = plusIsSpace ? text.replace(/\+/g, ' ') : text;
+  if (!spaced.includes('%')) return spaced;
+  // Runs of escapes decode as UTF-8 together (invalid sequences become U+FFFD, as URLSearchParams does).
+  return spaced.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    const bytes = new Uint8Array(run.length / 3);
+    for (let index = 0; index < bytes.length; index++) bytes[index] = Number.parseInt(run.slice(index * 3 + 1, index * 3 + 3), 16);
+    return utf8.decode(bytes);
+  });
 }

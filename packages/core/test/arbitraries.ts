@@ -1,6 +1,6 @@
 /** fast-check arbitraries shared by the property tests. */
 import fc from 'fast-check';
-import type { GrantTokenOptions } from '../src/grant/grant-request.js';
+import type { GrantTokenOptions } from '../src/grant/grant-input.js';
 import { Channel, Group, UUID } from '../src/grant/builders.js';
 
 // The oracles (cbor-x, the official SDK) mangle a `__proto__` key; ours keeps it, as tests elsewhere check directly.

@@ -55,7 +55,7 @@ describe('grant', () => {
       ttl: 30, channels: { 'room-1': 3 }, channelPatterns: { '^room-.*$': 1 }, authorizedUuid: 'alice', meta: { plan: 'pro' },
     }));
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=UTF-8');
     expect(json).toEqual({ status: 200, data: { message: 'Success', token: expect.any(String) }, service: 'Access Manager' });
     const verified = await verifyToken(json.data.token, await importHmacKey(EDGE.secretKey));
     expect(verified.keyIndex).toBe(0);

@@ -20,8 +20,8 @@ const MESSAGE = new TextEncoder().encode('grantkit: the same secret, the same by
 // The Node twin's constants, minted there with NodeHmacKey.
 const HMAC_CURRENT = 'b2e5579ecd72151d2b498b381a936e63f55e07794f9ce8c3573ea39f081bf56f';
 const HMAC_PREVIOUS = 'c1f8a278a40158b1c18a10fe3d165c77b1a64814bc0fffe6db68be294792bf3b';
-const TOKEN_CURRENT = 'qEF2AkF0GmqxO4BDdHRsGDxDcmVzpURjaGFuoWZyb29tLTEDQ2dycKBDdXNyoENzcGOgRHV1aWSgQ3BhdKVEY2hhbqBDZ3JwoEN1c3KgQ3NwY6BEdXVpZKBEbWV0YaFkcGxhbmNwcm9EdXVpZGVhbGljZUNzaWdYIGuOltOgYIReHaVmxTnrGUBE0a0RqzuuZ7wko3v_ako9';
-const TOKEN_PREVIOUS = 'qEF2AkF0GmqxO4BDdHRsGDxDcmVzpURjaGFuoWZyb29tLTEDQ2dycKBDdXNyoENzcGOgRHV1aWSgQ3BhdKVEY2hhbqBDZ3JwoEN1c3KgQ3NwY6BEdXVpZKBEbWV0YaFkcGxhbmNwcm9EdXVpZGVhbGljZUNzaWdYIPSY6HV27FpAI6HzLhtdGYFNKnTgBgYsURMgdfUFhiqK';
+const TOKEN_CURRENT = 'qEF2AkF0GmqxO4BDdHRsGDxDcmVzpURjaGFuoWZyb29tLTEDQ2dycKBDc3BjoEN1c3KgRHV1aWSgQ3BhdKVEY2hhbqBDZ3JwoENzcGOgQ3VzcqBEdXVpZKBEbWV0YaFkcGxhbmNwcm9EdXVpZGVhbGljZUNzaWdYIL58Xi-alcAhMLAwKPCPPE5lz_nXGQsHH1CvACnUtJS4';
+const TOKEN_PREVIOUS = 'qEF2AkF0GmqxO4BDdHRsGDxDcmVzpURjaGFuoWZyb29tLTEDQ2dycKBDc3BjoEN1c3KgRHV1aWSgQ3BhdKVEY2hhbqBDZ3JwoENzcGOgQ3VzcqBEdXVpZKBEbWV0YaFkcGxhbmNwcm9EdXVpZGVhbGljZUNzaWdYIGAVDV14MIwDsNnIghfsRpJmMhlLNXzTqNKx3FxE8aoZ';
 
 const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 

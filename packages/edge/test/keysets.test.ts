@@ -18,6 +18,14 @@ describe('importKeysets and keysetsFromEnv', () => {
     expect(keyset.keys).toEqual([await importHmacKey('sec-c-new'), await importHmacKey('sec-c-old')]);
   });
 
+  it('carries each keyset’s validation mode: its own, else GRANTKIT_VALIDATION, else pubnub', async () => {
+    expect((await keysetsFromEnv({ ...SINGLE })).get('sub-c-1')!.validation).toBe('pubnub');
+    expect((await keysetsFromEnv({ ...SINGLE, GRANTKIT_VALIDATION: 'strict' })).get('sub-c-1')!.validation).toBe('strict');
+    const second = { subscribeKey: 'sub-c-2', publishKey: 'pub-c-2', secretKey: 'sec-c-2', validation: 'pubnub' as const };
+    expect((await keysetsFromEnv({ ...SINGLE, GRANTKIT_VALIDATION: 'strict', GRANTKIT_KEYSETS: [second] })).get('sub-c-2')!.validation).toBe('pubnub');
+    await expect(keysetsFromEnv({ ...SINGLE, GRANTKIT_VALIDATION: 'lax' })).rejects.toMatchObject({ code: 'ERR_KEY_INVALID', field: 'GRANTKIT_VALIDATION' });
+  });
+
   it('parses and imports once per env object', async () => {
     const bindings = { ...SINGLE };
     expect(keysetsFromEnv(bindings)).toBe(keysetsFromEnv(bindings));

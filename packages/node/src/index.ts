@@ -28,7 +28,9 @@
  */
 export { NodeHmacKey, importKey, nodeCrypto } from './crypto.js';
 export { AccessManager } from './sdk/access-manager.js';
-export type { AccessManagerOptions, RevokeTokenResult } from './sdk/access-manager.js';
+export type {
+  AccessManagerOptions, RevokeTokenResult, AccessManagerStatus, AccessManagerCallback, NodeParsedToken,
+} from './sdk/access-manager.js';
 export type { AccessRequest, Authorizer } from './sdk/authorizer.js';
 export { AccessManagerError } from './sdk/access-manager-error.js';
 export type { AccessManagerErrorStatus, AccessManagerOperation } from './sdk/access-manager-error.js';

@@ -5,6 +5,7 @@
 import { Channel, Group, mintToken, verifyToken, type TokenCheckResult, type VerifiedToken } from '@grantkit/core';
 import {
   AccessManager, importKey, requirePermission, type Authorizer, type GrantTokenResult, type PermissionGuard,
+  type AccessManagerStatus, type NodeParsedToken, type RevokeTokenResult,
   SqliteRevocationStore, RedisRevocationStore, MemoryRevocationStore,
 } from '../src/index.js';
 
@@ -31,6 +32,18 @@ void awaited;
 const sync = accessManager.grantTokenSync({ ttl: 5, resources: { channels: { a: { read: true } } } });
 assert<Equals<typeof sync, string>>();
 assert<Equals<ReturnType<typeof built.sync>, GrantTokenResult>>();
+// The official SDK's callback style: (status, result | null), resolving to void once called back.
+const called = accessManager.grantToken({ ttl: 5, resources: { channels: { a: { read: true } } } }, (status, result) => {
+  assert<Equals<typeof status, AccessManagerStatus>>();
+  assert<Equals<typeof result, string | null>>();
+});
+assert<Equals<typeof called, Promise<void>>>();
+const revokedBack = accessManager.revokeToken(token, (_status, result) => assert<Equals<typeof result, RevokeTokenResult | null>>());
+assert<Equals<typeof revokedBack, Promise<void>>>();
+const parsed = accessManager.parseToken(token);
+assert<Equals<typeof parsed, NodeParsedToken>>();
+assert<Equals<typeof parsed.signature, Buffer>>();
+assert<Equals<ReturnType<typeof accessManager.getToken>, string | undefined>>();
 const decision = accessManager.authorizeSync(token, { resource: { group: 'g' }, permission: 'read' });
 assert<Equals<typeof decision, TokenCheckResult>>();
 

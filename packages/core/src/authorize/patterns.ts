@@ -71,7 +71,7 @@ function compileUncached(source: string, field: string): CompiledPattern {
   } catch (cause) {
     const reason = (cause as { error?: unknown }).error;
     throw new PatternInvalidError(
-      `Syntax error: ${typeof reason === 'string' ? reason : 'invalid pattern'}.`,
+      `Syntax error: ${typeof reason === 'string' ? (PUBNUB_SYNTAX_ERRORS[reason] ?? reason) : 'invalid pattern'}.`,
       { field, cause },
     );
   }
@@ -87,6 +87,9 @@ function compileUncached(source: string, field: string): CompiledPattern {
   }
   return Object.freeze({ source, test: (name: string) => regex.test(name) });
 }
+
+// RE2's reason → PubNub's wording, where PubNub's SDK contract scenarios pin it (grantWithRegExpSyntaxError).
+const PUBNUB_SYNTAX_ERRORS: Readonly<Record<string, string>> = { 'invalid nested repetition operator': 'multiple repeat' };
 
 const PATTERN_HINT = /[*+?^$[\]{}()|\\]/;
 

@@ -153,8 +153,20 @@ export function errorResponseBody(error: unknown, source: string): PubNubErrorBo
   return bodyOf(describeError(error, source), source);
 }
 
-/** The body for a described error. @internal */
+/**
+ * The body for a described error. Keys come in the order PubNub's service writes them, which differs by operation
+ * (recorded 2025): grant errors list `message`, `source`, `details`; revoke errors are in alphabetical order.
+ *
+ * @internal
+ */
 export function bodyOf(described: WireError, source: string): PubNubErrorBody {
+  if (source === 'revoke') {
+    return {
+      error: { details: [{ location: described.location, locationType: described.locationType, message: described.detail }], message: described.title, source },
+      service: 'Access Manager',
+      status: described.status,
+    };
+  }
   return {
     error: { message: described.title, source, details: [{ message: described.detail, location: described.location, locationType: described.locationType }] },
     service: 'Access Manager',

@@ -17,7 +17,8 @@ import type { ResourceRef } from '../authorize/decision.js';
 import { checkToken, presentedToken } from '../check-token.js';
 import { ConfigInvalidError, LimitExceededError, RequestInvalidError, TokenMalformedError } from '../errors.js';
 import { bodyOf, describeError } from './error-response.js';
-import { grantFromRequestBody } from '../grant/grant-request.js';
+import { grantFromRequestBody } from '../grant/rest-body.js';
+import { strictFindings, type StrictRule } from '../grant/validate-grant.js';
 import type { MaybePromise } from '../internal/maybe-promise.js';
 import type { Keyset } from '../keysets.js';
 import { LIMITS } from '../limits.js';
@@ -45,6 +46,11 @@ export interface HandlerEvent {
   outcome: string;
   durationMs: number;
   subscribeKey?: string;
+  /**
+   * A grant that was accepted but that `strict` validation would refuse: which rules, at which fields (for the
+   * service log; names of resources, never a token).
+   */
+  strictWarnings?: ReadonlyArray<{ rule: StrictRule; field: string }>;
 }
 
 /**
@@ -87,6 +93,8 @@ export type GrantHandler = (request: Request) => Promise<Response>;
 
 const SERVICE = 'Access Manager';
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+// What PubNub's service sends with every grant and revoke answer (the official SDKs accept either content type).
+const PUBNUB_HEADERS = { 'content-type': 'text/javascript; charset=UTF-8', 'cache-control': 'no-cache, no-store, must-revalidate' };
 const PERMISSIONS: readonly Permission[] = ['read', 'write', 'manage', 'delete', 'get', 'update', 'join'];
 const RESOURCE_PARAMETERS = [['channel', 'channel'], ['group', 'group'], ['space', 'space'], ['user', 'user'], ['target-uuid', 'uuid']] as const;
 
@@ -128,12 +136,13 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       method: request.method,
       publishKey: keyset.publishKey,
       path: url.pathname,
-      query: url.searchParams,
+      // As received: the SDKs differ in what they send versus what they sign (see signature-v2).
+      query: url.search.slice(1),
       body,
     }, { now: clock(), window });
   }
 
-  async function grant(request: Request, url: URL, keyset: Keyset): Promise<Response> {
+  async function grant(request: Request, url: URL, keyset: Keyset, report: (warnings: HandlerEvent['strictWarnings']) => void): Promise<Response> {
     const body = await readBody(request, maxBodyBytes);
     await checkSignature(request, url, keyset, body);
     let json: unknown;
@@ -142,9 +151,14 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     } catch (cause) {
       throw new RequestInvalidError('Request body is not valid JSON', { field: 'body', cause });
     }
-    const validGrant = grantFromRequestBody(json);
+    const validGrant = grantFromRequestBody(json, { validation: keyset.validation ?? 'pubnub' });
     const token = await mintToken(validGrant, keyset.keys[0]!, { timestamp: clock() });
-    return reply(200, { status: 200, data: { message: 'Success', token }, service: SERVICE });
+    if (options.onEvent !== undefined && keyset.validation !== 'strict') {
+      const findings = strictFindings(validGrant);
+      if (findings.length > 0) report(findings.map(({ rule, field }) => ({ rule, field })));
+    }
+    // PubNub's key order, byte for byte.
+    return pubnubReply(200, { data: { message: 'Success', token }, service: SERVICE, status: 200 });
   }
 
   async function revoke(request: Request, url: URL, keyset: Keyset, encodedToken: string): Promise<Response> {
@@ -152,7 +166,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     const token = safeDecode(encodedToken);
     if (token === '') throw new TokenMalformedError('Token is missing.', { field: 'token' });
     await revokeToken(token, { keys: keyset.keys, revocations: options.revocations, now: clock() });
-    return reply(200, { status: 200, data: { message: 'Success' }, service: SERVICE });
+    return pubnubReply(200, { data: { message: 'Success' }, service: SERVICE, status: 200 });
   }
 
   async function authorizeRoute(request: Request, url: URL, keyset: Keyset): Promise<[Response, string]> {
@@ -195,6 +209,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     // Reported only once it names a configured keyset: clients choose the path, metrics must not grow with it.
     let subscribeKey: string | undefined;
     let outcome = 'success';
+    let strictWarnings: HandlerEvent['strictWarnings'];
     let response: Response;
     try {
       const url = new URL(request.url);
@@ -205,7 +220,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
           route = 'grant';
           const keyset = await keysetFor(safeDecode(segments[3]!));
           subscribeKey = keyset.subscribeKey;
-          response = await grant(request, url, keyset);
+          response = await grant(request, url, keyset, (warnings) => { strictWarnings = warnings; });
         } else if (segments.length === 6 && request.method === 'DELETE') {
           route = 'revoke';
           const keyset = await keysetFor(safeDecode(segments[3]!));
@@ -235,11 +250,16 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     } catch (error) {
       const failure = describeError(error, route);
       outcome = failure.outcome;
-      response = reply(failure.status, bodyOf(failure, route));
+      const body = bodyOf(failure, route);
+      response = route === 'grant' || route === 'revoke' ? pubnubReply(failure.status, body) : reply(failure.status, body);
     }
     if (options.onEvent !== undefined) {
       try {
-        options.onEvent({ route, status: response.status, outcome, durationMs: now() - started, ...(subscribeKey === undefined ? {} : { subscribeKey }) });
+        options.onEvent({
+          route, status: response.status, outcome, durationMs: now() - started,
+          ...(subscribeKey === undefined ? {} : { subscribeKey }),
+          ...(strictWarnings === undefined ? {} : { strictWarnings }),
+        });
       } catch {
         // A broken metrics hook must not break the request.
       }
@@ -262,6 +282,10 @@ function safeDecode(segment: string): string {
 
 function reply(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+}
+
+function pubnubReply(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: PUBNUB_HEADERS });
 }
 
 function methodNotAllowed(): Response {

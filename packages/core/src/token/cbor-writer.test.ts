@@ -2,7 +2,7 @@ import { Encoder } from 'cbor-x';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validGrant } from '../../test/arbitraries.js';
-import { normalizeGrant } from '../grant/grant-request.js';
+import { normalizeGrant } from '../grant/grant-input.js';
 import { SLOT_KEYS } from './reader.js';
 import { CborWriter } from './cbor-writer.js';
 import { encodeUnsignedToken } from './writer.js';

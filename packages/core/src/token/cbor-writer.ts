@@ -1,6 +1,7 @@
 /**
- * A minimal CBOR writer for the token shape: maps with byte-string keys, text names, unsigned masks, and scalar
- * meta values. It writes exactly what cbor-x writes with plain, portable settings (`useRecords: false`,
+ * A minimal CBOR writer for the token shape: maps with byte-string keys, text names, unsigned masks, and meta
+ * values (any JSON value: nested objects become maps with text keys, arrays arrays, `null` CBOR null).
+ * It writes exactly what cbor-x writes with plain, portable settings (`useRecords: false`,
  * `variableMapSize: true`, `tagUint8Array: false`, `useTag259ForMaps: false`), which a property test checks byte for
  * byte; it exists because cbor-x's Map-with-byte-keys path costs several times an HMAC, and minting must not.
  *
@@ -83,6 +84,33 @@ export class CborWriter {
     this.buffer[this.length++] = 0xfb;
     this.view.setFloat64(this.length, value);
     this.length += 8;
+  }
+
+  /**
+   * A JSON value as cbor-x encodes it: objects as maps with text keys in insertion order, arrays, `null`, scalars.
+   * Callers bound the nesting (validated meta is at most `LIMITS.maxMetaDepth` deep).
+   */
+  value(value: unknown): void {
+    if (value === null) {
+      this.reserve(1);
+      this.buffer[this.length++] = 0xf6;
+      return;
+    }
+    if (Array.isArray(value)) {
+      this.head(4, value.length);
+      for (const item of value) this.value(item);
+      return;
+    }
+    if (typeof value === 'object') {
+      const keys = Object.keys(value as object);
+      this.head(5, keys.length);
+      for (const key of keys) {
+        this.text(key);
+        this.value((value as Record<string, unknown>)[key]);
+      }
+      return;
+    }
+    this.scalar(value as string | number | boolean);
   }
 
   /** A copy of what was written. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../test/ports/node-crypto.js';
 import { webCrypto } from '../../test/ports/web-crypto.js';
 import { validGrant } from '../../test/arbitraries.js';
-import { normalizeGrant } from '../grant/grant-request.js';
+import { normalizeGrant } from '../grant/grant-input.js';
 import { mintToken } from './mint.js';
 import { parseToken } from './parse.js';
 import { decodePermissions } from '../permissions.js';

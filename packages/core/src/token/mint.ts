@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { isValidatedGrant, normalizeGrant, type GrantInput, type TokenGrant } from '../grant/grant-request.js';
+import { normalizeGrant, type GrantInput } from '../grant/grant-input.js';
+import { isValidatedGrant, type TokenGrant, type ValidationOptions } from '../grant/validate-grant.js';
 import type { HmacKey, KeyResult } from '../ports.js';
 import { mintInPlace } from './writer.js';
 
@@ -17,20 +18,21 @@ import { mintInPlace } from './writer.js';
  * const options: MintTokenOptions = { timestamp: 1_700_000_000 };
  * ```
  */
-export interface MintTokenOptions {
+export interface MintTokenOptions extends ValidationOptions {
   /** Issue time, Unix seconds (default: now). Fixing it makes minting byte-for-byte reproducible. */
   timestamp?: number;
 }
 
 /**
  * Mints a signed token from either grant style (or a grant already validated by {@link normalizeGrant} /
- * {@link grantFromRequestBody}).
+ * `grantFromRequestBody`, which is not validated again). `options.validation` picks the mode for raw input
+ * (default `pubnub`).
  *
  * Exported from `@grantkit/core`.
  *
  * @param grant - What to grant.
  * @param key - The keyset's signing key (the current secret).
- * @param options - Issue time.
+ * @param options - Issue time, validation mode.
  * @returns The token (padded base64url); a Promise when the key is asynchronous.
  * @throws {@link GrantInvalidError} `ERR_GRANT_INVALID`, {@link PatternInvalidError} `ERR_PATTERN_INVALID`,
  *   {@link LimitExceededError} `ERR_LIMIT_EXCEEDED`.
@@ -44,7 +46,7 @@ export function mintToken<K extends HmacKey>(
   key: K,
   options: MintTokenOptions = {},
 ): KeyResult<K, string> {
-  const valid = isValidatedGrant(grant) ? grant : normalizeGrant(grant as GrantInput);
+  const valid = isValidatedGrant(grant) ? grant : normalizeGrant(grant as GrantInput, options);
   // Encoded, signed and completed in one buffer; a synchronous key never waits and nothing is copied.
   return mintInPlace(valid, options.timestamp ?? Math.floor(Date.now() / 1000), (data) => key.sign(data)) as KeyResult<K, string>;
 }

@@ -4,8 +4,9 @@
  * ## Wire layout
  * A token is the base64url text (with `=` padding, as PubNub emits it) of one CBOR map with byte-string keys, written
  * in this order: `v` (2), `t` (issue time, Unix seconds), `ttl` (minutes), `res` and `pat` (each a map with all five
- * slots `chan`, `grp`, `usr`, `spc`, `uuid`, each a map from name to permission bitmask), `meta` (always present),
- * `uuid` (only when bound), and last `sig`: a 32-byte HMAC-SHA256 tag. Names and meta keys are text strings.
+ * slots `chan`, `grp`, `spc`, `usr`, `uuid`, PubNub's current order, each a map from name to permission bitmask),
+ * `meta` (always present; any JSON value below it), `uuid` (only when bound), and last `sig`: a 32-byte HMAC-SHA256
+ * tag. Names and meta keys are text strings. The reader relies on no order but `sig` last.
  *
  * ## What the signature covers
  * `sig = HMAC-SHA256(secret, M)` where `M` is the CBOR map *without* the `sig` entry: the shortest map header for
@@ -61,19 +62,22 @@ export interface TokenPayload {
   readonly ttl: number;
   /** The only uuid allowed to use the token, when bound. */
   readonly authorizedUuid?: string;
-  /** Exact-name grants (slots `chan`, `grp`, `uuid`, `spc`, `usr`); decoded records have no prototype. */
+  /** Exact-name grants (slots `chan`, `grp`, `spc`, `usr`, `uuid`); decoded records have no prototype. */
   readonly resources: PermissionSlots;
   /** RegEx grants. */
   readonly patterns: PermissionSlots;
-  /** Metadata. grantkit writes scalars only; tokens from other issuers may carry anything CBOR maps to. */
+  /** Metadata: any JSON value below it (nested maps become plain objects), as PubNub's service stores it. */
   readonly meta: Readonly<Record<string, unknown>>;
   /** The HMAC-SHA256 tag. */
   readonly signature: Uint8Array;
 }
 
-/** Wire slot name of each resource type, in the order PubNub's server writes them. */
+/**
+ * Wire slot name of each resource type, in the order PubNub's server writes them today (tokens it issued in 2025;
+ * those from 2021 had `usr` before `spc`, and no `uuid` slot).
+ */
 export const SLOT_KEYS: ReadonlyArray<readonly [ResourceType, string]> = [
-  ['channels', 'chan'], ['groups', 'grp'], ['users', 'usr'], ['spaces', 'spc'], ['uuids', 'uuid'],
+  ['channels', 'chan'], ['groups', 'grp'], ['spaces', 'spc'], ['users', 'usr'], ['uuids', 'uuid'],
 ];
 const SLOT_BY_CODE = new Map(
   SLOT_KEYS.map(([type, slot], index) => [keyCode(slot), [type, 1 << index, slot] as const]),

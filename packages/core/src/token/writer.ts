@@ -1,5 +1,5 @@
 /**
- * The token writer (see `token-codec` for the layout and what the signature covers). Kept apart from the reader so
+ * The token writer (see `reader.ts` for the layout and what the signature covers). Kept apart from the reader so
  * decode-only bundles (the browser client) do not ship it.
  *
  * Output is byte-identical to cbor-x with plain, portable settings, and to PubNub's own tokens (both checked by
@@ -9,7 +9,7 @@
  */
 import { base64UrlEncode } from './base64url.js';
 import { LimitExceededError, TokenMalformedError } from '../errors.js';
-import type { TokenGrant } from '../grant/grant-request.js';
+import type { TokenGrant } from '../grant/validate-grant.js';
 import { CborWriter } from './cbor-writer.js';
 import { LIMITS } from '../limits.js';
 import type { PermissionSlots } from '../slots.js';
@@ -103,12 +103,7 @@ function writeUnsigned(grant: TokenGrant, timestamp: number): CborWriter {
   writer.raw(KEY.pat);
   writeSlots(writer, grant.patterns);
   writer.raw(KEY.meta);
-  const meta = Object.keys(grant.meta);
-  writer.head(5, meta.length);
-  for (const key of meta) {
-    writer.text(key);
-    writer.scalar(grant.meta[key]!);
-  }
+  writer.value(grant.meta);
   if (grant.authorizedUuid !== undefined) {
     writer.raw(KEY.uuid);
     writer.text(grant.authorizedUuid);

@@ -5,7 +5,7 @@
  * @module
  */
 import {
-  lintGrant, normalizeGrant, tokenExpiresAt, decodeToken,
+  lintGrant, normalizeGrant, tokenExpiresAt, decodeToken, VALIDATION_MODES, type ValidationMode,
   type MetaValue, type Permission, type PermissionFlagsInput, type PubNubGrantTokenParameters, type PubNubPermissionsInput,
 } from '@grantkit/core';
 import { AccessManager } from '../sdk/access-manager.js';
@@ -37,6 +37,8 @@ Options:
   --meta <key=value>               metadata (repeatable); true/false and numbers are typed, else text
   --origin <url>                   mint through a running service (e.g. http://127.0.0.1:8080) instead of locally
   --json                           print {"token", "expiresAt", "warnings"} instead of the bare token
+  --validation <mode>              pubnub (default, as PubNub's service) or strict; overrides the keyset's and
+                                   GRANTKIT_VALIDATION. Warnings name what strict refuses, in either mode.
 
 ${KEYSET_HELP}
 
@@ -50,6 +52,7 @@ export async function grantCommand(context: CliContext): Promise<void> {
     ...KEYSET_OPTIONS,
     ttl: { type: 'string' },
     'authorized-uuid': { type: 'string' },
+    validation: { type: 'string' },
     meta: { type: 'string', multiple: true },
     origin: { type: 'string' },
     json: { type: 'boolean' },
@@ -65,6 +68,10 @@ export async function grantCommand(context: CliContext): Promise<void> {
     return;
   }
   const parameters = grantParameters(values as Record<string, unknown>);
+  const validation = values.validation as ValidationMode | undefined;
+  if (validation !== undefined && !VALIDATION_MODES.includes(validation as ValidationMode)) {
+    throw new UsageError(`--validation must be one of ${VALIDATION_MODES.join(', ')}`);
+  }
   const { keyset, source, dataDir } = resolveCliKeyset(values as Record<string, string | undefined>, context);
   if (typeof values.origin === 'string') requireRemoteKeys(keyset);
   if (source === 'demo' && values.origin === undefined) {
@@ -74,13 +81,14 @@ export async function grantCommand(context: CliContext): Promise<void> {
   try {
     const accessManager = new AccessManager({
       ...keyset,
+      ...(validation === undefined ? {} : { validation }),
       ...(typeof values.origin === 'string' ? { origin: values.origin } : {}),
     });
     token = await accessManager.grantToken(parameters);
   } catch (error) {
     throw new CommandError(describe(error), { cause: error });
   }
-  const warnings = lintGrant(normalizeGrant(parameters));
+  const warnings = lintGrant(normalizeGrant(parameters, { validation: 'pubnub' }));
   if (values.json === true) {
     context.stdout(`${JSON.stringify({ token, expiresAt: tokenExpiresAt(decodeToken(token)), warnings })}\n`);
     return;

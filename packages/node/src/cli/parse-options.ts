@@ -7,7 +7,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
-import { isGrantkitError, type KeysetConfig } from '@grantkit/core';
+import { isGrantkitError, VALIDATION_MODES, type KeysetConfig, type ValidationMode } from '@grantkit/core';
 import { resolveServiceConfig, type ServiceConfig } from '../service/config.js';
 import { UsageError, type CliContext } from './cli-context.js';
 
@@ -64,6 +64,7 @@ export function resolveCliKeyset(
       publishKey: publishKey ?? 'pub-c-unknown',
       secretKey,
       previousSecretKeys: (context.env.GRANTKIT_PREVIOUS_SECRET_KEYS ?? '').split(',').map((item) => item.trim()).filter(Boolean),
+      ...(context.env.GRANTKIT_VALIDATION === undefined ? {} : { validation: cliValidation(context.env.GRANTKIT_VALIDATION) }),
     };
     return { keyset, source: 'flags', dataDir: resolve(context.cwd, string('data-dir') ?? context.env.GRANTKIT_DATA_DIR ?? '.grantkit-data') };
   }
@@ -97,6 +98,11 @@ export function resolveCliKeyset(
 /** A bad setting or keyset from `resolveServiceConfig`: a usage error, not a failed operation. @internal */
 export function isConfigurationError(error: unknown): error is Error {
   return isGrantkitError(error) && (error.code === 'ERR_CONFIG_INVALID' || error.code === 'ERR_KEY_INVALID');
+}
+
+function cliValidation(value: string): ValidationMode {
+  if (!VALIDATION_MODES.includes(value as ValidationMode)) throw new UsageError(`GRANTKIT_VALIDATION must be one of ${VALIDATION_MODES.join(', ')}`);
+  return value as ValidationMode;
 }
 
 /** Remote calls sign with the publish key and address the subscribe key: both must be real. @internal */

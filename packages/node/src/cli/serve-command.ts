@@ -29,6 +29,8 @@ Options:
   --store <kind>           sqlite (default), redis, memory or none (GRANTKIT_STORE)
   --redis-url <url>        Redis shared by several nodes; implies --store redis (GRANTKIT_REDIS_URL)
   --log-level <level>      debug, info (default), warn, error, silent (GRANTKIT_LOG_LEVEL)
+  --validation <mode>      grant validation for keysets that set none: pubnub (default: accept what PubNub's
+                           service accepts, and log what strict refuses) or strict (GRANTKIT_VALIDATION)
 ${UPSTREAM_HELP}
 
 Keysets: GRANTKIT_SUBSCRIBE_KEY, GRANTKIT_PUBLISH_KEY, GRANTKIT_SECRET_KEY (+ GRANTKIT_PREVIOUS_SECRET_KEYS,
@@ -45,6 +47,7 @@ export async function serveCommand(context: CliContext): Promise<void> {
     store: { type: 'string' },
     'redis-url': { type: 'string' },
     'log-level': { type: 'string' },
+    validation: { type: 'string' },
     ...UPSTREAM_OPTION,
     help: { type: 'boolean', short: 'h' },
   }, 0);
@@ -86,6 +89,7 @@ export async function serveCommand(context: CliContext): Promise<void> {
     version: VERSION,
     store: config.store,
     keysets: config.keysets.map((keyset) => keyset.subscribeKey),
+    validation: Object.fromEntries(config.keysets.map((keyset) => [keyset.subscribeKey, keyset.validation ?? config.validation])),
     keysetSource: config.keysetSource,
     ...(upstream === undefined ? {} : { upstream }),
     ...(config.keysetSource === 'demo' ? { warning: 'DEMO keyset: not for production' } : {}),
@@ -123,6 +127,7 @@ function banner(config: ServiceConfig, url: string, storeDescription: string, co
   lines.push(`  URL            ${url}`);
   lines.push(`  Revocations    ${storeDescription}`);
   lines.push(`  Keysets        ${config.keysets.map((keyset) => keyset.subscribeKey).join(', ')}  (from ${config.keysetSource})`);
+  lines.push(`  Validation     ${config.keysets.map((keyset) => `${keyset.subscribeKey}: ${keyset.validation ?? config.validation}`).join(', ')}`);
   if (demo) {
     lines.push('');
     lines.push('  **************************************************************************');

@@ -66,8 +66,14 @@ describe('AccessManager, local mode', () => {
     const pattern = await failure(() => accessManager.grantTokenSync({ ttl: 5, channels: [Channel.pattern('(a)').read()] }));
     expect(pattern).toMatchObject({ code: 'ERR_PATTERN_INVALID', statusCode: 400, message: 'Invalid RegExp' });
     expect(pattern.details[0]?.location).toBe('permissions.patterns.channels.(a)');
-    const permission = await failure(() => accessManager.grantToken({ ttl: 5, resources: { groups: { g: { write: true } } } }));
+    // PubNub's service grants a write bit on a group, and so does the default mode; strict refuses it.
+    expect(await accessManager.grantToken({ ttl: 5, resources: { groups: { g: { write: true } } } })).toBeTypeOf('string');
+    const strict = new AccessManager({ ...KEYS, validation: 'strict' });
+    const permission = await failure(() => strict.grantToken({ ttl: 5, resources: { groups: { g: { write: true } } } }));
     expect(permission).toMatchObject({ code: 'ERR_GRANT_INVALID', message: 'Invalid permissions' });
+    expect(permission.details[0]).toEqual({
+      message: "groups cannot be granted 'write'; allowed: read, manage", location: 'permissions.resources.groups.g', locationType: 'body',
+    });
   });
 
   it('parses as the SDK and verifies with current or previous secrets', () => {

@@ -13,7 +13,7 @@
 import {
   checkToken, grantToRequestBody, importSecretKeys, KeyInvalidError, mintToken, normalizeGrant, parseToken as parse,
   revokeToken, verifyToken as verify, type Clock, type GrantInput, type MaybePromise, type ParsedToken,
-  type RevocationStore, type TokenCheckResult, type VerifiedToken, type VerifyTokenOptions,
+  type RevocationStore, type TokenCheckResult, type ValidationMode, type VerifiedToken, type VerifyTokenOptions,
 } from '@grantkit/core';
 import { AccessManagerError, fromLocalError, fromResponse } from './access-manager-error.js';
 import type { AccessRequest, Authorizer } from './authorizer.js';
@@ -58,6 +58,60 @@ export interface AccessManagerOptions {
   fetch?: typeof fetch;
   /** Unix seconds. Default `Date.now()`. */
   clock?: Clock;
+  /**
+   * How grants are validated before minting (local) or sending (remote): `pubnub` (default) accepts what PubNub's
+   * service accepts; `strict` adds grantkit's documented rules. A remote service applies its own keyset's mode too.
+   */
+  validation?: ValidationMode;
+}
+
+/**
+ * What the official SDK passes to a callback as its first argument: the outcome of the call.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * accessManager.grantToken(parameters, (status: AccessManagerStatus, token) => { if (!status.error) use(token!); });
+ * ```
+ */
+export interface AccessManagerStatus {
+  error: boolean;
+  /** `PNAcknowledgmentCategory` on success; an error category (`PNBadRequestCategory`...) otherwise. */
+  category: string;
+  operation: 'PNAccessManagerGrantToken' | 'PNAccessManagerRevokeToken';
+  /** HTTP status (local mode: what the service would answer); 0 when no answer came. */
+  statusCode: number;
+  /** On failure: PubNub's error body, as the official SDK reports it. */
+  errorData?: unknown;
+}
+
+/**
+ * The official SDK's callback style: `(status, result)`, with `result` `null` on failure.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const callback: AccessManagerCallback<string> = (status, token) => console.log(status.statusCode, token);
+ * ```
+ */
+export type AccessManagerCallback<T> = (status: AccessManagerStatus, result: T | null) => void;
+
+/**
+ * What {@link AccessManager.parseToken} returns on Node: `@grantkit/core`'s `ParsedToken` with the signature as a
+ * `Buffer`, exactly as the official SDK's `parseToken` returns it on Node.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const parsed: NodeParsedToken = accessManager.parseToken(token);
+ * parsed.signature.toString('hex');
+ * ```
+ */
+export interface NodeParsedToken extends Omit<ParsedToken, 'signature'> {
+  signature: Buffer;
 }
 
 /**
@@ -103,6 +157,8 @@ export class AccessManager implements Authorizer {
   readonly #clock: Clock;
   readonly #remote: RemoteTransport | undefined;
   readonly #runner: GrantRunner;
+  readonly #validation: ValidationMode;
+  #token: string | undefined;
 
   /**
    * @param options - Keys, and either a revocation store (local) or an origin (remote).
@@ -116,6 +172,7 @@ export class AccessManager implements Authorizer {
     this.#keys = importSecretKeys(options, nodeCrypto);
     this.#revocations = options.revocations;
     this.#clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+    this.#validation = options.validation ?? 'pubnub';
     if (options.origin !== undefined) {
       const publishKey = typeof options.publishKey === 'string' ? options.publishKey.trim() : '';
       if (publishKey === '') {
@@ -166,8 +223,25 @@ export class AccessManager implements Authorizer {
    * ```
    */
   grantToken(input: GrantInput): Promise<string>;
-  grantToken(input?: GrantInput): GrantTokenRequest | Promise<string> {
+  /**
+   * The official SDK's callback style: calls `callback(status, token)` on success and `callback(status, null)` on
+   * failure (where the promise style rejects); resolves once the callback has run.
+   *
+   * @param input - The grant.
+   * @param callback - Called once with the outcome.
+   * @returns Resolves after the callback.
+   * @example
+   * ```ts
+   * accessManager.grantToken({ ttl: 15, resources: { channels: { a: { read: true } } } }, (status, token) => {
+   *   if (status.error) console.error(status.statusCode, status.errorData);
+   *   else send(token);
+   * });
+   * ```
+   */
+  grantToken(input: GrantInput, callback: AccessManagerCallback<string>): Promise<void>;
+  grantToken(input?: GrantInput, callback?: AccessManagerCallback<string>): GrantTokenRequest | Promise<string> | Promise<void> {
     if (input === undefined) return new GrantTokenRequest(this.#runner);
+    if (callback !== undefined) return withCallback(this.#grant(input), 'PNAccessManagerGrantToken', callback);
     return this.#grant(input);
   }
 
@@ -185,7 +259,7 @@ export class AccessManager implements Authorizer {
   grantTokenSync(input: GrantInput): string {
     this.#requireLocal('grantTokenSync', 'PNAccessManagerGrantToken');
     try {
-      return mintToken(input, this.#keys[0]!, { timestamp: this.#clock() });
+      return mintToken(input, this.#keys[0]!, { timestamp: this.#clock(), validation: this.#validation });
     } catch (error) {
       throw fromLocalError(error, 'PNAccessManagerGrantToken');
     }
@@ -203,7 +277,25 @@ export class AccessManager implements Authorizer {
    * await accessManager.revokeToken(token);
    * ```
    */
-  async revokeToken(token: string): Promise<RevokeTokenResult> {
+  revokeToken(token: string): Promise<RevokeTokenResult>;
+  /**
+   * The official SDK's callback style: `callback(status, {})` on success, `callback(status, null)` on failure.
+   *
+   * @param token - The token.
+   * @param callback - Called once with the outcome.
+   * @returns Resolves after the callback.
+   * @example
+   * ```ts
+   * accessManager.revokeToken(token, (status) => { if (status.error) console.error(status.errorData); });
+   * ```
+   */
+  revokeToken(token: string, callback: AccessManagerCallback<RevokeTokenResult>): Promise<void>;
+  revokeToken(token: string, callback?: AccessManagerCallback<RevokeTokenResult>): Promise<RevokeTokenResult> | Promise<void> {
+    if (callback !== undefined) return withCallback(this.#revoke(token), 'PNAccessManagerRevokeToken', callback);
+    return this.#revoke(token);
+  }
+
+  async #revoke(token: string): Promise<RevokeTokenResult> {
     if (this.#remote !== undefined) {
       await this.#remote.revoke(token);
       return {};
@@ -218,7 +310,8 @@ export class AccessManager implements Authorizer {
   }
 
   /**
-   * Describes a token exactly as the official SDK's `parseToken` (no signature check).
+   * Describes a token exactly as the official SDK's `parseToken` does on Node (no signature check): the same keys in
+   * the same order, the signature as a `Buffer`.
    *
    * @param token - The token.
    * @returns The SDK-shaped description.
@@ -228,8 +321,42 @@ export class AccessManager implements Authorizer {
    * accessManager.parseToken(token).resources?.channels?.['room-1']?.write;
    * ```
    */
-  parseToken(token: string): ParsedToken {
-    return parse(token);
+  parseToken(token: string): NodeParsedToken {
+    const parsed = parse(token);
+    // Rebuilt in place of the one key, so the key order stays the SDK's.
+    const out = {} as Record<string, unknown>;
+    for (const [name, value] of Object.entries(parsed)) {
+      out[name] = name === 'signature' ? Buffer.from(parsed.signature) : value;
+    }
+    return out as unknown as NodeParsedToken;
+  }
+
+  /**
+   * Holds a token, as the official SDK's `setToken` does (where it then authenticates the SDK's own data-plane
+   * calls; this server SDK makes none, so the token is only kept for {@link AccessManager.getToken}).
+   *
+   * @param token - The token, or `undefined` to forget it.
+   * @example
+   * ```ts
+   * accessManager.setToken(token);
+   * accessManager.getToken() === token; // true
+   * ```
+   */
+  setToken(token: string | undefined): void {
+    this.#token = token;
+  }
+
+  /**
+   * The token given to {@link AccessManager.setToken}, or `undefined`, as the official SDK's `getToken`.
+   *
+   * @returns The token held.
+   * @example
+   * ```ts
+   * if (accessManager.getToken() === undefined) accessManager.setToken(await accessManager.grantToken(grant));
+   * ```
+   */
+  getToken(): string | undefined {
+    return this.#token;
   }
 
   /**
@@ -356,7 +483,7 @@ export class AccessManager implements Authorizer {
     let body: string;
     try {
       // Validate before sending, so a bad grant fails the same way (and as fast) in both modes.
-      body = grantToRequestBody(normalizeGrant(input));
+      body = grantToRequestBody(normalizeGrant(input, { validation: this.#validation }));
     } catch (error) {
       throw fromLocalError(error, 'PNAccessManagerGrantToken');
     }
@@ -370,6 +497,26 @@ export class AccessManager implements Authorizer {
       });
     }
   }
+}
+
+const SUCCESS_STATUS = { error: false, category: 'PNAcknowledgmentCategory', statusCode: 200 } as const;
+
+/** Runs `work` and reports it to `callback` as the official SDK does: `(status, result)` or `(errorStatus, null)`. */
+async function withCallback<T>(
+  work: Promise<T>,
+  operation: AccessManagerStatus['operation'],
+  callback: AccessManagerCallback<T>,
+): Promise<void> {
+  let result: T;
+  try {
+    result = await work;
+  } catch (error) {
+    if (!(error instanceof AccessManagerError)) throw error;
+    const { category, statusCode, errorData } = error.status;
+    callback({ error: true, category, operation, statusCode, ...(errorData === undefined ? {} : { errorData }) }, null);
+    return;
+  }
+  callback({ error: SUCCESS_STATUS.error, operation, category: SUCCESS_STATUS.category, statusCode: SUCCESS_STATUS.statusCode }, result);
 }
 
 function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {

@@ -25,7 +25,30 @@ describe('resolveServiceConfig', () => {
   it('takes one keyset from GRANTKIT_* variables, previous secrets comma-separated', () => {
     const config = resolveServiceConfig({ env: { ...ENV_KEYSET, GRANTKIT_PREVIOUS_SECRET_KEYS: 'old-1, old-2' }, cwd, flags: { 'data-dir': 'env-data' } });
     expect(config.keysetSource).toBe('env');
-    expect(config.keysets).toEqual([{ subscribeKey: 'sub-c-env', publishKey: 'pub-c-env', secretKey: 'sec-c-env', previousSecretKeys: ['old-1', 'old-2'] }]);
+    expect(config.keysets).toEqual([{
+      subscribeKey: 'sub-c-env', publishKey: 'pub-c-env', secretKey: 'sec-c-env', previousSecretKeys: ['old-1', 'old-2'], validation: 'pubnub',
+    }]);
+  });
+
+  it('resolves validation per keyset: the keyset’s own, else --validation over GRANTKIT_VALIDATION over the file', () => {
+    const path = join(cwd, 'validation.json');
+    writeFileSync(path, JSON.stringify({
+      validation: 'strict',
+      keysets: [
+        { subscribeKey: 'sub-c-own', publishKey: 'pub-c-1', secretKey: 'sec-c-1', validation: 'pubnub' },
+        { subscribeKey: 'sub-c-default', publishKey: 'pub-c-2', secretKey: 'sec-c-2' },
+      ],
+    }));
+    const modes = (sources: Parameters<typeof resolveServiceConfig>[0]) => {
+      const config = resolveServiceConfig({ cwd, ...sources });
+      return [config.validation, ...config.keysets.map((keyset) => keyset.validation)];
+    };
+    expect(modes({ flags: { config: path } })).toEqual(['strict', 'pubnub', 'strict']);
+    expect(modes({ flags: { config: path }, env: { GRANTKIT_VALIDATION: 'pubnub' } })).toEqual(['pubnub', 'pubnub', 'pubnub']);
+    expect(modes({ flags: { config: path, validation: 'strict' }, env: { GRANTKIT_VALIDATION: 'pubnub' } })).toEqual(['strict', 'pubnub', 'strict']);
+    expect(() => resolveServiceConfig({ cwd, env: { ...ENV_KEYSET, GRANTKIT_VALIDATION: 'loose' } })).toThrow(expect.objectContaining({ field: 'validation' }));
+    writeFileSync(path, JSON.stringify({ keysets: [{ subscribeKey: 's', publishKey: 'p', secretKey: 'k', validation: 'lax' }] }));
+    expect(() => resolveServiceConfig({ cwd, flags: { config: path } })).toThrow(expect.objectContaining({ field: 'keysets[0].validation' }));
   });
 
   it('flags beat variables beat the config file; config file keysets may read secrets from the environment', () => {
@@ -59,9 +82,9 @@ describe('resolveServiceConfig', () => {
       cwd,
     });
     expect(config.keysets).toEqual([
-      { subscribeKey: 'sub-c-file', publishKey: 'pub-c-file', secretKey: 'sec-c-file', previousSecretKeys: ['old'] },
-      { subscribeKey: 'sub-c-env', publishKey: 'pub-c-env', secretKey: 'sec-c-env' },
-      { subscribeKey: 'sub-c-json', publishKey: 'pub-c-json', secretKey: 'sec-c-json' },
+      { subscribeKey: 'sub-c-file', publishKey: 'pub-c-file', secretKey: 'sec-c-file', previousSecretKeys: ['old'], validation: 'pubnub' },
+      { subscribeKey: 'sub-c-env', publishKey: 'pub-c-env', secretKey: 'sec-c-env', validation: 'pubnub' },
+      { subscribeKey: 'sub-c-json', publishKey: 'pub-c-json', secretKey: 'sec-c-json', validation: 'pubnub' },
     ]);
   });
 

@@ -6,11 +6,17 @@
  * same validation (`normalizeKeyset`): every key is trimmed. With none, a demo keyset is created in the data
  * directory (random secret, file mode 0600) and labelled as such everywhere it shows.
  *
+ * Grant validation (`pubnub`, the default, or `strict`) is set per keyset: a keyset's own `validation` in the config
+ * file wins; otherwise the service-wide default applies, from `--validation` over `GRANTKIT_VALIDATION` over the
+ * file's top-level `validation`.
+ *
  * @module
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigInvalidError, isGrantkitError, normalizeKeyset, readKeysetsFromEnv, type KeysetConfig } from '@grantkit/core';
+import {
+  ConfigInvalidError, isGrantkitError, normalizeKeyset, readKeysetsFromEnv, VALIDATION_MODES, type KeysetConfig, type ValidationMode,
+} from '@grantkit/core';
 import { isLogLevel, type LogLevel } from './logger.js';
 import { generateKeyset } from './keygen.js';
 
@@ -54,6 +60,8 @@ export interface ServiceConfig {
   maxBodyBytes: number;
   /** How long shutdown waits for in-flight requests, ms. */
   shutdownTimeoutMs: number;
+  /** The service-wide grant validation mode; each keyset carries its own, resolved, in `keysets[].validation`. */
+  validation: ValidationMode;
 }
 
 /**
@@ -68,7 +76,7 @@ export interface ServiceConfig {
  * ```
  */
 export interface ConfigSources {
-  flags?: Partial<Record<'port' | 'host' | 'data-dir' | 'config' | 'store' | 'redis-url' | 'log-level', string>>;
+  flags?: Partial<Record<'port' | 'host' | 'data-dir' | 'config' | 'store' | 'redis-url' | 'log-level' | 'validation', string>>;
   env?: Record<string, string | undefined>;
   cwd?: string;
 }
@@ -84,6 +92,7 @@ interface ConfigFile {
   requestWindow?: number;
   maxBodyBytes?: number;
   shutdownTimeoutMs?: number;
+  validation?: ValidationMode;
   keysets?: Array<Partial<KeysetConfig> & { secretKeyEnv?: string; previousSecretKeysEnv?: string }>;
 }
 
@@ -130,6 +139,7 @@ export function resolveServiceConfig(sources: ConfigSources = {}): ServiceConfig
   if (store === 'redis' && redisUrl === undefined) throw new ConfigInvalidError('store redis needs --redis-url or GRANTKIT_REDIS_URL', { field: 'redis-url' });
   const logLevel = flags['log-level'] ?? env.GRANTKIT_LOG_LEVEL ?? file.logLevel ?? 'info';
   if (!isLogLevel(logLevel)) throw new ConfigInvalidError('log level must be debug, info, warn, error or silent', { field: 'log-level' });
+  const validation = validationMode(flags.validation ?? env.GRANTKIT_VALIDATION ?? file.validation ?? 'pubnub', 'validation');
 
   const keysets = new Map<string, KeysetConfig>();
   for (const [index, entry] of (file.keysets ?? []).entries()) {
@@ -141,7 +151,8 @@ export function resolveServiceConfig(sources: ConfigSources = {}): ServiceConfig
   }
   const fromFile = keysets.size > 0;
   // Variables beat the file, as for every other setting: an env keyset replaces a file keyset of the same subscribe key.
-  const fromEnv = readKeysetsFromEnv(env);
+  // GRANTKIT_VALIDATION is the service-wide default here (below --validation), not the env keysets' own setting.
+  const fromEnv = readKeysetsFromEnv({ ...env, GRANTKIT_VALIDATION: undefined });
   for (const keyset of fromEnv) keysets.set(keyset.subscribeKey, keyset);
   const envKeysets = fromEnv.length > 0;
   let keysetSource: ServiceConfig['keysetSource'] = fromFile && envKeysets ? 'config+env' : fromFile ? 'config' : 'env';
@@ -157,7 +168,8 @@ export function resolveServiceConfig(sources: ConfigSources = {}): ServiceConfig
     store,
     redisUrl,
     logLevel,
-    keysets: [...keysets.values()],
+    keysets: [...keysets.values()].map((keyset) => ({ ...keyset, validation: keyset.validation ?? validation })),
+    validation,
     keysetSource,
     requestWindow: integer(env.GRANTKIT_REQUEST_WINDOW ?? file.requestWindow ?? 60, 'requestWindow', 1, 3_600),
     maxBodyBytes: integer(env.GRANTKIT_MAX_BODY_BYTES ?? file.maxBodyBytes ?? 32_768, 'maxBodyBytes', 1_024, 1_048_576),
@@ -243,4 +255,11 @@ function integer(value: unknown, field: string, min: number, max: number): numbe
     throw new ConfigInvalidError(`${field} must be an integer from ${min} to ${max}`, { field });
   }
   return number;
+}
+
+function validationMode(value: unknown, field: string): ValidationMode {
+  if (!VALIDATION_MODES.includes(value as ValidationMode)) {
+    throw new ConfigInvalidError(`${field} must be one of ${VALIDATION_MODES.join(', ')}`, { field });
+  }
+  return value as ValidationMode;
 }

@@ -131,6 +131,10 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
       if (event.status >= 500) logger.error('request failed', fields);
       else if (event.route === 'health') logger.debug('request', fields);
       else logger.info('request', fields);
+      if (event.strictWarnings !== undefined) {
+        // Accepted, as PubNub would; strict validation would have refused it (the fields name resources, never tokens).
+        logger.warn('grant accepted that strict validation refuses', { ...fields, strictWarnings: event.strictWarnings });
+      }
     },
   });
 

@@ -1,0 +1,326 @@
+/**
+ * Grant validation, in two modes.
+ *
+ * - `pubnub` (the default) accepts every grant PubNub's service accepts and refuses what it refuses: a ttl outside
+ *   1..43,200, a zero bitmask, a grant with no entry, a pattern that does not compile or has a capturing group. Meta
+ *   may be any JSON (nested objects, arrays, `null`), any permission bit may sit on any resource type, and no entry
+ *   or name-length cap applies below the request and token budgets.
+ * - `strict` adds grantkit's documented rules on top: only the permissions each type has, scalar meta, and the caps
+ *   in {@link LIMITS}.
+ *
+ * Each strict rule is written once, here: {@link validateGrant} throws on the first one in strict mode, and
+ * `lintGrant` reports every one of them as a warning in both modes.
+ *
+ * Fields are named as PubNub names them: from the top of the REST body (`ttl`, `permissions.resources.uuids.u1`).
+ *
+ * @module
+ */
+import { GrantInvalidError, LimitExceededError } from '../errors.js';
+import { setEntry } from '../internal/records.js';
+import { LIMITS, MAX_DEPTH } from '../limits.js';
+import { compilePattern } from '../authorize/patterns.js';
+import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
+import { ALLOWED_MASKS, ALLOWED_PERMISSIONS, permissionNames, type ResourceType } from '../permissions.js';
+import type { ValidationMode } from './validation-mode.js';
+
+export { VALIDATION_MODES, type ValidationMode } from './validation-mode.js';
+
+/**
+ * A `meta` value: any JSON value. In `strict` mode only scalars (string, number, boolean) pass, as PubNub documents;
+ * PubNub's service itself stores nested objects, arrays and `null` (mode `pubnub`).
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const meta: Record<string, MetaValue> = { role: 'admin', level: 3, app: { version: '1.0.0', beta: null } };
+ * ```
+ */
+export type MetaValue = string | number | boolean | null | readonly MetaValue[] | { readonly [key: string]: MetaValue };
+
+/**
+ * Options naming the validation mode.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const options: ValidationOptions = { validation: 'strict' };
+ * ```
+ */
+export interface ValidationOptions {
+  /** Default `pubnub`. */
+  validation?: ValidationMode;
+}
+
+/**
+ * A validated grant, ready to encode. Build one with `normalizeGrant` or `grantFromRequestBody`.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const grant: TokenGrant = normalizeGrant({ ttl: 15, channels: [Channel.id('a').read()] });
+ * ```
+ */
+export interface TokenGrant {
+  /** Minutes, 1..43,200. */
+  readonly ttl: number;
+  /** The only uuid allowed to use the token, when bound. */
+  readonly authorizedUuid?: string;
+  /** Exact-name grants. */
+  readonly resources: PermissionSlots;
+  /** RegEx grants. */
+  readonly patterns: PermissionSlots;
+  /** Metadata carried in the token. */
+  readonly meta: Readonly<Record<string, MetaValue>>;
+}
+
+/**
+ * The rules only `strict` mode enforces; `lintGrant` reports each as a warning code.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const rule: StrictRule = 'permission-not-for-type';
+ * ```
+ */
+export type StrictRule =
+  /** A permission bit the resource type does not document (a write bit on a group, 255 on a uuid). */
+  | 'permission-not-for-type'
+  /** A `meta` value that is not a string, a finite number within ±2^53, or a boolean. */
+  | 'meta-not-scalar'
+  /** More than `LIMITS.maxEntries` resources and patterns. */
+  | 'too-many-entries'
+  /** A resource name or authorized uuid longer than `LIMITS.maxNameLength`. */
+  | 'name-too-long'
+  /** More than `LIMITS.maxMetaEntries` meta entries, or a meta key or string longer than `LIMITS.maxMetaStringLength`. */
+  | 'meta-too-large';
+
+/** One broken strict rule. @internal */
+export interface StrictFinding {
+  rule: StrictRule;
+  field: string;
+  /** The error strict mode throws for it. */
+  error: GrantInvalidError | LimitExceededError;
+}
+
+// Grants that passed validateGrant, so minting can skip validating them twice.
+const validated = new WeakSet<object>();
+
+/** Whether `value` is a grant returned by {@link validateGrant}. @internal */
+export function isValidatedGrant(value: unknown): value is TokenGrant {
+  return typeof value === 'object' && value !== null && validated.has(value);
+}
+
+/** Where a slot's entries are named in the REST body. @internal */
+export function slotField(where: 'resources' | 'patterns', type: ResourceType, name?: string): string {
+  return `permissions.${where}.${type}${name === undefined ? '' : `.${name}`}`;
+}
+
+/**
+ * Validates a grant already in slot form, and returns a frozen copy.
+ * Both modes: ttl an integer 1..43,200 (a numeric string as PubNub takes it is not accepted here: the REST reader
+ * converts it); at least one resource or pattern; every bitmask an integer 1..255; patterns compile in RE2 without
+ * capturing groups and within the pattern cost cap; `meta` an object whose nesting fits the token decoder
+ * (`LIMITS.maxMetaDepth`). `strict` adds the {@link StrictRule}s.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param grant - A grant in slot form.
+ * @param options - The validation mode (default `pubnub`).
+ * @returns The validated, frozen grant.
+ * @throws {@link GrantInvalidError} `ERR_GRANT_INVALID`, {@link PatternInvalidError} `ERR_PATTERN_INVALID`,
+ *   {@link LimitExceededError} `ERR_LIMIT_EXCEEDED`; each names the offending field.
+ * @example
+ * ```ts
+ * validateGrant({ ttl: 15, resources: { ...emptySlots(), channels: { a: 1 } }, patterns: emptySlots(), meta: {} });
+ * validateGrant(grant, { validation: 'strict' });
+ * ```
+ */
+export function validateGrant(grant: TokenGrant, options: ValidationOptions = {}): TokenGrant {
+  const strict = (options.validation ?? 'pubnub') === 'strict';
+  if (typeof grant !== 'object' || grant === null) {
+    throw new GrantInvalidError('Invalid grant', 'grant must be an object', { field: 'grant' });
+  }
+  const ttl = grant.ttl;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < LIMITS.minTtl || ttl > LIMITS.maxTtl) {
+    throw new GrantInvalidError('Invalid ttl', `Range should be ${LIMITS.minTtl} to ${LIMITS.maxTtl} minute(s).`, {
+      field: 'ttl',
+    });
+  }
+  const authorizedUuid = grant.authorizedUuid;
+  if (authorizedUuid !== undefined && (typeof authorizedUuid !== 'string' || authorizedUuid === '')) {
+    throw new GrantInvalidError('Invalid authorized uuid', 'must be a non-empty string', { field: 'permissions.uuid' });
+  }
+  let entries = 0;
+  const resources = emptySlots();
+  const patterns = emptySlots();
+  for (const [where, source, target] of [
+    ['resources', grant.resources, resources],
+    ['patterns', grant.patterns, patterns],
+  ] as const) {
+    if (typeof source !== 'object' || source === null) {
+      throw new GrantInvalidError('Invalid permissions', `${where} must be an object`, { field: `permissions.${where}` });
+    }
+    for (const type of RESOURCE_TYPES) {
+      const slot = source[type] ?? {};
+      for (const name of Object.keys(slot)) {
+        const field = slotField(where, type, name);
+        entries++;
+        if (where === 'patterns') {
+          compilePattern(name, field);
+        } else if (name === '') {
+          throw new GrantInvalidError('Invalid resource name', 'must be a non-empty string', { field });
+        }
+        const mask = slot[name];
+        if (typeof mask !== 'number' || !Number.isInteger(mask) || mask < 0 || mask > 255) {
+          throw new GrantInvalidError('Invalid permissions', 'permission bitmask must be an integer 0..255', { field });
+        }
+        if (mask === 0) {
+          throw new GrantInvalidError('Invalid permissions', `Unexpected value: \`${field}\` must be positive and non-zero.`, {
+            field,
+          });
+        }
+        setEntry(target[type], name, mask);
+      }
+    }
+  }
+  if (entries === 0) {
+    throw new GrantInvalidError('This grant contains no permissions', 'grant at least one resource or pattern', {
+      field: 'permissions',
+    });
+  }
+  const result: TokenGrant = Object.freeze({
+    ttl,
+    ...(authorizedUuid === undefined ? {} : { authorizedUuid }),
+    resources: freezeSlots(resources),
+    patterns: freezeSlots(patterns),
+    meta: copyMeta(grant.meta),
+  });
+  if (strict) {
+    const [first] = strictFindings(result, 1);
+    if (first !== undefined) throw first.error;
+  }
+  validated.add(result);
+  return result;
+}
+
+/**
+ * The strict rules a grant (already valid in `pubnub` mode) breaks, in field order; at most `max` of them.
+ *
+ * @internal
+ */
+export function strictFindings(grant: TokenGrant, max = Number.POSITIVE_INFINITY): StrictFinding[] {
+  const findings: StrictFinding[] = [];
+  const report = (finding: StrictFinding) => {
+    findings.push(finding);
+    return findings.length >= max;
+  };
+  if (grant.authorizedUuid !== undefined && grant.authorizedUuid.length > LIMITS.maxNameLength) {
+    if (report(nameTooLong('permissions.uuid'))) return findings;
+  }
+  let entries = 0;
+  for (const where of ['resources', 'patterns'] as const) {
+    for (const type of RESOURCE_TYPES) {
+      const slot = grant[where][type];
+      for (const name of Object.keys(slot)) {
+        const field = slotField(where, type, name);
+        if (++entries === LIMITS.maxEntries + 1) {
+          const error = new LimitExceededError(`a grant may hold at most ${LIMITS.maxEntries} resources and patterns`, {
+            field: `permissions.${where}`,
+          });
+          if (report({ rule: 'too-many-entries', field: `permissions.${where}`, error })) return findings;
+        }
+        if (where === 'resources' && name.length > LIMITS.maxNameLength) {
+          if (report(nameTooLong(field))) return findings;
+        }
+        const extra = slot[name]! & ~ALLOWED_MASKS[type];
+        if (extra !== 0) {
+          const detail = `${type} cannot be granted '${permissionNames(extra).join("', '")}'; allowed: ${ALLOWED_PERMISSIONS[type].join(', ')}`;
+          const error = new GrantInvalidError('Invalid permissions', detail, { field });
+          if (report({ rule: 'permission-not-for-type', field, error })) return findings;
+        }
+      }
+    }
+  }
+  const keys = Object.keys(grant.meta);
+  if (keys.length > LIMITS.maxMetaEntries) {
+    const error = new LimitExceededError(`meta may hold at most ${LIMITS.maxMetaEntries} entries`, { field: 'permissions.meta' });
+    if (report({ rule: 'meta-too-large', field: 'permissions.meta', error })) return findings;
+  }
+  for (const key of keys) {
+    const value = grant.meta[key];
+    const field = `permissions.meta.${key}`;
+    const tooLong = key.length > LIMITS.maxMetaStringLength ? 'key' : typeof value === 'string' && value.length > LIMITS.maxMetaStringLength ? 'value' : undefined;
+    if (tooLong !== undefined) {
+      const error = new LimitExceededError(`meta ${tooLong} is longer than ${LIMITS.maxMetaStringLength} characters`, { field });
+      if (report({ rule: 'meta-too-large', field, error })) return findings;
+    }
+    if (!isStrictScalar(value)) {
+      const detail = typeof value === 'number'
+        ? 'meta numbers must be finite and within ±2^53'
+        : 'meta values must be scalar: string, number or boolean';
+      if (report({ rule: 'meta-not-scalar', field, error: new GrantInvalidError('Invalid meta', detail, { field }) })) return findings;
+    }
+  }
+  return findings;
+}
+
+function nameTooLong(field: string): StrictFinding {
+  return {
+    rule: 'name-too-long',
+    field,
+    error: new LimitExceededError(`name is longer than ${LIMITS.maxNameLength} characters`, { field }),
+  };
+}
+
+function isStrictScalar(value: unknown): boolean {
+  if (typeof value === 'string' || typeof value === 'boolean') return true;
+  // Integers beyond 2^53 cannot round-trip exactly.
+  return typeof value === 'number' && Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
+}
+
+function freezeSlots(slots: PermissionSlots): PermissionSlots {
+  for (const type of RESOURCE_TYPES) Object.freeze(slots[type]);
+  return Object.freeze(slots);
+}
+
+/**
+ * A frozen copy of `meta` holding only what CBOR and JSON carry, nested no deeper than the token decoder reads
+ * (the bound that keeps decoding cheap): JSON values only, no `undefined`, functions, NaN or Infinity.
+ */
+function copyMeta(meta: unknown): Readonly<Record<string, MetaValue>> {
+  if (meta === undefined || meta === null) return Object.freeze({});
+  if (typeof meta !== 'object' || Array.isArray(meta)) {
+    throw new GrantInvalidError('Invalid meta', 'meta must be an object', { field: 'permissions.meta' });
+  }
+  // The token map is depth 1 and `meta` depth 2; the decoder reads values down to MAX_DEPTH.
+  return copyMetaValue(meta, 'permissions.meta', 2) as Readonly<Record<string, MetaValue>>;
+}
+
+function copyMetaValue(value: unknown, field: string, depth: number): MetaValue {
+  if (depth > MAX_DEPTH) {
+    throw new LimitExceededError(`meta is nested more than ${LIMITS.maxMetaDepth} levels deep`, { field });
+  }
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new GrantInvalidError('Invalid meta', 'meta numbers must be finite', { field });
+    // -0 would come back as 0 from CBOR (and JSON); store what round-trips.
+    return value === 0 ? 0 : value;
+  }
+  if (Array.isArray(value)) {
+    return Object.freeze(Array.from(value, (item: unknown, index) => copyMetaValue(item, `${field}[${index}]`, depth + 1)));
+  }
+  if (typeof value === 'object') {
+    const out: Record<string, MetaValue> = {};
+    for (const key of Object.keys(value)) {
+      const entry = (value as Record<string, unknown>)[key];
+      if (entry === undefined) continue; // as JSON.stringify drops it
+      setEntry(out, key, copyMetaValue(entry, `${field}.${key}`, depth + 1));
+    }
+    return Object.freeze(out);
+  }
+  throw new GrantInvalidError('Invalid meta', 'meta values must be JSON values', { field });
+}
