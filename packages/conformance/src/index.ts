@@ -19,3 +19,5 @@ export { FIXED_TOKEN, fixedGrant, runConformance } from './token-conformance.js'
 export type { ConformancePorts } from './token-conformance.js';
 export { runStoreContract } from './store-contract.js';
 export type { StoreHarness } from './store-contract.js';
+export { runWycheproofHmac } from './wycheproof-hmac.js';
+export type { WycheproofOutcome } from './wycheproof-hmac.js';

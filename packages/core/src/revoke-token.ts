@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { FeatureDisabledError, StoreUnavailableError, TokenExpiredError } from './errors.js';
+import { FeatureDisabledError, isGrantkitError, StoreUnavailableError, TokenExpiredError } from './errors.js';
 import type { HmacKey, RevocationStore } from './ports.js';
 import { verifyToken, type VerifiedToken } from './token/verify.js';
 
@@ -52,6 +52,8 @@ export async function revokeToken(token: string, options: RevokeTokenOptions): P
   try {
     await options.revocations.revoke(verified.id, verified.expiresAt);
   } catch (cause) {
+    // A store that refuses the entry (a bad id, a full memory store) answers for itself; only a failure is a 503.
+    if (isGrantkitError(cause) && cause.code !== 'ERR_STORE_UNAVAILABLE') throw cause;
     throw new StoreUnavailableError('revocation store is unavailable', { cause });
   }
   return verified;

@@ -58,7 +58,7 @@ export type { MemoryRevocationStoreOptions } from './store/memory.js';
 export { SqliteRevocationStore, SQLITE_FILE_NAME } from './store/sqlite.js';
 export type { SqliteRevocationStoreOptions } from './store/sqlite.js';
 export { RedisRevocationStore } from './store/redis.js';
-export type { RedisRevocationStoreOptions } from './store/redis.js';
+export type { RedisPersistence, RedisRevocationStoreOptions } from './store/redis.js';
 export { VERSION } from './version.js';
 // What a Node server uses from the core, re-exported so that `npm install @grantkit/node` is the only install a Node
 // server needs (with pnpm's strict layout, importing '@grantkit/core' without installing it fails).

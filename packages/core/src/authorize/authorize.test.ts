@@ -102,6 +102,30 @@ describe('authorize', () => {
     // Only channel patterns were needed; the users pattern was never compiled.
     expect(compiled.sort()).toEqual(['^room-[0-9]+$', 'lobby']);
   });
+
+  it('bounds what a token\'s patterns cost: refused ones grant nothing, and the rest past the budget are not consulted', () => {
+    // The attack of issue 14: one token carrying 50 patterns whose matchers explode, asked about a 10 kB name.
+    const channels: Record<string, number> = {};
+    for (let index = 0; index < 50; index++) channels[`^[ab]*a[ab]{20}$|^x${index}$`] = 1;
+    channels['^ab.*$'] = 1; // would grant 'ab…', but sits past the budget the refused ones used up
+    const hostile = token({ resources: emptySlots(), patterns: { ...emptySlots(), channels } });
+    expect(authorize(hostile, request({ resource: { channel: `ab${'ab'.repeat(100)}` }, permission: 'read' }))).toMatchObject({
+      allowed: false, reason: 'no-grant', message: expect.stringMatching(/within the pattern budget/),
+    });
+    expect(authorize(hostile, request({ resource: { channel: 'ab'.repeat(5_000) }, permission: 'read' }))).toMatchObject({
+      allowed: false, reason: 'no-grant', message: expect.stringMatching(/longer than 256/),
+    });
+    // The same budget for a cheap pattern that comes first: it is consulted and grants.
+    const first = token({ resources: emptySlots(), patterns: { ...emptySlots(), channels: { '^ab.*$': 1, ...channels } } });
+    expect(authorize(first, request({ resource: { channel: 'abab' }, permission: 'read' })).allowed).toBe(true);
+  });
+
+  it('grants nothing on a name longer than any grant can hold', () => {
+    const long = 'r'.repeat(257);
+    const wide = token({ patterns: { ...emptySlots(), channels: { '^r+$': 1 } } });
+    expect(authorize(wide, request({ resource: { channel: long }, permission: 'read' })).reason).toBe('no-grant');
+    expect(authorize(wide, request({ resource: { channel: long.slice(1) }, permission: 'read' })).allowed).toBe(true);
+  });
 });
 
 describe('a Promise where a token is expected', () => {

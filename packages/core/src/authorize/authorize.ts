@@ -3,14 +3,16 @@
  *
  * @module
  */
-import { createAuthorizer, type AuthorizeFunction } from './decision.js';
-import { compilePattern } from './patterns.js';
+import { createAuthorizerWith, type AuthorizeFunction } from './decision.js';
+import { patternForAuthorize } from './patterns.js';
 
 /**
  * Decides whether a (verified) token allows a request. Checks, in order: revocation, expiry, issue time, the bound
  * uuid, then grants. Permissions are additive: exact-name entries are consulted first, then patterns, and the first
  * entry carrying the permission allows. A pattern matches when found anywhere in the name (unanchored RE2 search)
- * unless it anchors itself with `^...$`. Patterns are compiled once per process and cached per token.
+ * unless it anchors itself with `^...$`. Patterns are compiled once per process (into bounded matchers: see
+ * `LIMITS.maxPatternCost`); a pattern `compilePattern` refuses grants nothing, and the patterns one call consults
+ * cost at most `LIMITS.maxTotalPatternCost` together, so any token's worst case is bounded.
  *
  * Exported from `@grantkit/core`.
  *
@@ -25,4 +27,4 @@ import { compilePattern } from './patterns.js';
  * if (!decision.allowed) return forbidden(decision.message);
  * ```
  */
-export const authorize: AuthorizeFunction = createAuthorizer(compilePattern);
+export const authorize: AuthorizeFunction = createAuthorizerWith(patternForAuthorize, false);

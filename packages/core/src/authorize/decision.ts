@@ -7,6 +7,7 @@
  * @module
  */
 import type { CompiledPattern } from './patterns.js';
+import { LIMITS } from '../limits.js';
 import { PERMISSION_BITS, type Permission, type ResourceType } from '../permissions.js';
 import { tokenExpiresAt, type TokenPayload } from '../token/reader.js';
 import { assertTokenArgument } from '../internal/token-argument.js';
@@ -114,6 +115,9 @@ const SLOTS_BY_RESOURCE: Record<string, readonly ResourceType[]> = {
 };
 
 const PATTERN_CACHE_SIZE = 2_048;
+// What a pattern without a cost of its own (another engine, or one it refused) is charged: its source's length.
+const UNPRICED_BASE_COST = 800;
+const UNPRICED_COST_PER_CHARACTER = 40;
 
 /**
  * Compiles a pattern source, throwing for one it refuses (such a pattern then grants nothing).
@@ -152,25 +156,37 @@ export type AuthorizeFunction = (token: TokenPayload, request: AuthorizationRequ
  * @example
  * ```ts
  * import { compilePattern, createAuthorizer } from '@grantkit/core';
- * const authorize = createAuthorizer(compilePattern); // what `authorize` is
+ * const authorize = createAuthorizer(compilePattern); // like `authorize`, which also charges refused patterns
  * ```
  */
 export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
+  return createAuthorizerWith(compile, true);
+}
+
+/**
+ * {@link createAuthorizer}, optionally without its own cache of compiled patterns (for a compiler that caches, so the
+ * matchers are held once, within that cache's bounds).
+ *
+ * @internal
+ */
+export function createAuthorizerWith(compile: PatternCompiler, cachePatterns: boolean): AuthorizeFunction {
   // Compiled patterns by source, shared by every token (a verified token is a fresh object each time, so a per-token
   // cache would recompile on every request). Bounded, so hostile token streams cannot grow it; a refused pattern is
   // remembered as null and grants nothing.
   const compiledBySource = new Map<string, CompiledPattern | null>();
   function compiled(source: string): CompiledPattern | null {
-    let pattern = compiledBySource.get(source);
+    let pattern = cachePatterns ? compiledBySource.get(source) : undefined;
     if (pattern === undefined) {
       try {
         pattern = compile(source);
       } catch {
         pattern = null; // a pattern the engine refuses (foreign issuer) grants nothing: fail closed
       }
-      // Starting over when full is rare (thousands of distinct patterns) and keeps this small for browser bundles.
-      if (compiledBySource.size >= PATTERN_CACHE_SIZE) compiledBySource.clear();
-      compiledBySource.set(source, pattern);
+      if (cachePatterns) {
+        // Starting over when full is rare (thousands of distinct patterns) and keeps this small for browser bundles.
+        if (compiledBySource.size >= PATTERN_CACHE_SIZE) compiledBySource.clear();
+        compiledBySource.set(source, pattern);
+      }
     }
     return pattern;
   }
@@ -191,6 +207,8 @@ export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
     if (types === undefined || typeof name !== 'string' || bit === undefined) {
       return deny('no-grant', 'Unknown resource or permission');
     }
+    // No grant can name a longer resource; refusing it here bounds every pattern search by the same length.
+    if (name.length > LIMITS.maxNameLength) return deny('no-grant', `Resource name is longer than ${LIMITS.maxNameLength} characters`);
     let lacking: GrantMatchInfo | undefined;
     for (const type of types) {
       const slot = token.resources[type];
@@ -200,10 +218,18 @@ export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
         lacking ??= match;
       }
     }
-    for (const type of types) {
+    // The patterns consulted share one budget, charged whether or not a pattern was compiled before (so the answer
+    // never depends on what else this process has seen): a token granted here never exceeds it; patterns past it in
+    // a token from elsewhere grant nothing.
+    let budget = LIMITS.maxTotalPatternCost;
+    patterns: for (const type of types) {
       const slot = token.patterns[type];
       for (const key in slot) {
-        if (!Object.hasOwn(slot, key) || compiled(key)?.test(name) !== true) continue;
+        if (!Object.hasOwn(slot, key)) continue;
+        const pattern = compiled(key);
+        budget -= pattern?.cost ?? UNPRICED_BASE_COST + UNPRICED_COST_PER_CHARACTER * key.length;
+        if (budget < 0) break patterns;
+        if (pattern?.test(name) !== true) continue;
         const match: GrantMatchInfo = { source: 'patterns', type, key, mask: slot[key]! };
         if ((match.mask & bit) !== 0) return allow(match, request.permission, kind, name);
         lacking ??= match;
@@ -212,6 +238,7 @@ export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
     if (lacking !== undefined) {
       return { ...deny('permission-missing', `Token does not grant '${request.permission}' on ${kind} '${name}'`), match: lacking };
     }
+    if (budget < 0) return deny('no-grant', `Token grants nothing on ${kind} '${name}' within the pattern budget`);
     return deny('no-grant', `Token grants nothing on ${kind} '${name}'`);
   };
 }

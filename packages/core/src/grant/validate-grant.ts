@@ -18,7 +18,8 @@
 import { GrantInvalidError, LimitExceededError } from '../errors.js';
 import { setEntry } from '../internal/records.js';
 import { LIMITS, MAX_DEPTH } from '../limits.js';
-import { compilePattern } from '../authorize/patterns.js';
+import { checkPatternBudget, compilePattern } from '../authorize/patterns.js';
+import { isWellFormed } from '../internal/well-formed.js';
 import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
 import { ALLOWED_MASKS, ALLOWED_PERMISSIONS, permissionNames, type ResourceType } from '../permissions.js';
 import type { ValidationMode } from './validation-mode.js';
@@ -154,6 +155,9 @@ export function validateGrant(grant: TokenGrant, options: ValidationOptions = {}
   if (authorizedUuid !== undefined && (typeof authorizedUuid !== 'string' || authorizedUuid === '')) {
     throw new GrantInvalidError('Invalid authorized uuid', 'must be a non-empty string', { field: 'permissions.uuid' });
   }
+  if (authorizedUuid !== undefined && !isWellFormed(authorizedUuid)) {
+    throw new GrantInvalidError('Invalid authorized uuid', ILL_FORMED, { field: 'permissions.uuid' });
+  }
   let entries = 0;
   const resources = emptySlots();
   const patterns = emptySlots();
@@ -173,6 +177,8 @@ export function validateGrant(grant: TokenGrant, options: ValidationOptions = {}
           compilePattern(name, field);
         } else if (name === '') {
           throw new GrantInvalidError('Invalid resource name', 'must be a non-empty string', { field });
+        } else if (!isWellFormed(name)) {
+          throw new GrantInvalidError('Invalid resource name', ILL_FORMED, { field });
         }
         const mask = slot[name];
         if (typeof mask !== 'number' || !Number.isInteger(mask) || mask < 0 || mask > 255) {
@@ -187,6 +193,7 @@ export function validateGrant(grant: TokenGrant, options: ValidationOptions = {}
       }
     }
   }
+  checkPatternBudget(patterns);
   if (entries === 0) {
     throw new GrantInvalidError('This grant contains no permissions', 'grant at least one resource or pattern', {
       field: 'permissions',
@@ -268,6 +275,9 @@ export function strictFindings(grant: TokenGrant, max = Number.POSITIVE_INFINITY
   return findings;
 }
 
+/** Lone surrogates would be replaced by U+FFFD in the token: refused, never silently changed. */
+const ILL_FORMED = 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)';
+
 function nameTooLong(field: string): StrictFinding {
   return {
     rule: 'name-too-long',
@@ -304,7 +314,11 @@ function copyMetaValue(value: unknown, field: string, depth: number): MetaValue 
   if (depth > MAX_DEPTH) {
     throw new LimitExceededError(`meta is nested more than ${LIMITS.maxMetaDepth} levels deep`, { field });
   }
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    if (!isWellFormed(value)) throw new GrantInvalidError('Invalid meta', ILL_FORMED, { field });
+    return value;
+  }
+  if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new GrantInvalidError('Invalid meta', 'meta numbers must be finite', { field });
     // -0 would come back as 0 from CBOR (and JSON); store what round-trips.
@@ -318,6 +332,7 @@ function copyMetaValue(value: unknown, field: string, depth: number): MetaValue 
     for (const key of Object.keys(value)) {
       const entry = (value as Record<string, unknown>)[key];
       if (entry === undefined) continue; // as JSON.stringify drops it
+      if (!isWellFormed(key)) throw new GrantInvalidError('Invalid meta', ILL_FORMED, { field: `${field}.${key}` });
       setEntry(out, key, copyMetaValue(entry, `${field}.${key}`, depth + 1));
     }
     return Object.freeze(out);

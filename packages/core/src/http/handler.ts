@@ -17,12 +17,15 @@ import type { ResourceRef } from '../authorize/decision.js';
 import { checkToken, presentedToken } from '../check-token.js';
 import { ConfigInvalidError, LimitExceededError, RequestInvalidError, TokenMalformedError } from '../errors.js';
 import { bodyOf, describeError } from './error-response.js';
+import { patternBudgetExceeded, precompilePatterns } from '../authorize/patterns.js';
 import { grantFromRequestBody } from '../grant/rest-body.js';
 import { strictFindings, type StrictRule } from '../grant/validate-grant.js';
 import type { MaybePromise } from '../internal/maybe-promise.js';
+import { isWellFormed } from '../internal/well-formed.js';
 import type { Keyset } from '../keysets.js';
 import { LIMITS } from '../limits.js';
 import { mintToken } from '../token/mint.js';
+import { verifyToken, type VerifiedToken } from '../token/verify.js';
 import type { Permission } from '../permissions.js';
 import type { Clock, RevocationStore } from '../ports.js';
 import { verifyRequestSignatureV2 } from '../signature-v2.js';
@@ -145,12 +148,9 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
   async function grant(request: Request, url: URL, keyset: Keyset, report: (warnings: HandlerEvent['strictWarnings']) => void): Promise<Response> {
     const body = await readBody(request, maxBodyBytes);
     await checkSignature(request, url, keyset, body);
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch (cause) {
-      throw new RequestInvalidError('Request body is not valid JSON', { field: 'body', cause });
-    }
+    const json = parseJsonBody(body);
+    // Patterns over the budget are refused before validation compiles the rest of them synchronously.
+    if (!(await precompilePatterns(bodyPatterns(json)))) throw patternBudgetExceeded();
     const validGrant = grantFromRequestBody(json, { validation: keyset.validation ?? 'pubnub' });
     const token = await mintToken(validGrant, keyset.keys[0]!, { timestamp: clock() });
     if (options.onEvent !== undefined && keyset.validation !== 'strict') {
@@ -170,19 +170,17 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
   }
 
   async function authorizeRoute(request: Request, url: URL, keyset: Keyset): Promise<[Response, string]> {
-    const parameters = new Map(url.searchParams);
+    const parameters = strictQuery(url);
     if (request.method === 'POST') {
-      const body = await readBody(request, maxBodyBytes);
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch (cause) {
-        throw new RequestInvalidError('Request body is not valid JSON', { field: 'body', cause });
-      }
+      const json = parseJsonBody(await readBody(request, maxBodyBytes));
       if (typeof json !== 'object' || json === null || Array.isArray(json)) {
         throw new RequestInvalidError('Request body must be a JSON object', { field: 'body' });
       }
-      for (const [name, value] of Object.entries(json)) if (typeof value === 'string') parameters.set(name, value);
+      for (const [name, value] of Object.entries(json)) {
+        if (typeof value !== 'string') continue;
+        if (!isWellFormed(value)) throw new RequestInvalidError(`${name} must be well-formed Unicode`, { field: name });
+        parameters.set(name, value);
+      }
     }
     const token = presentedToken({ auth: parameters.get('auth'), token: parameters.get('token'), authorization: request.headers.get('authorization') });
     const permission = parameters.get('permission') as Permission | undefined;
@@ -194,8 +192,19 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       throw new RequestInvalidError('exactly one of channel, group, space, user or target-uuid is required', { field: 'resource' });
     }
     const [parameter, kind] = resources[0]!;
-    const resource = { [kind]: parameters.get(parameter)! } as ResourceRef;
+    const name = parameters.get(parameter)!;
     const uuid = parameters.get('uuid');
+    // Capped like granted names: no token can grant a longer one, and the cap bounds every pattern search.
+    for (const [field, value] of [[parameter, name], ['uuid', uuid]] as const) {
+      if (value !== undefined && value.length > LIMITS.maxNameLength) {
+        throw new RequestInvalidError(`${field} is longer than ${LIMITS.maxNameLength} characters`, { field });
+      }
+    }
+    const resource = { [kind]: name } as ResourceRef;
+    // First sight of a token's patterns compiles them a slice at a time, so other requests do not wait behind it;
+    // only once the token verified (a forgery's patterns are never compiled).
+    const verified = await verifiedOrUndefined(token, keyset);
+    if (verified !== undefined) await precompilePatterns(tokenPatterns(verified));
     const result = await checkToken(token, {
       keys: keyset.keys, revocations: options.revocations, resource, permission, now: clock(), ...(uuid === undefined ? {} : { uuid }),
     });
@@ -280,6 +289,54 @@ function safeDecode(segment: string): string {
   }
 }
 
+/** Pattern sources in a grant body (`permissions.patterns.<type>.<source>`), for {@link precompilePatterns}. */
+function* bodyPatterns(json: unknown): Generator<string> {
+  const patterns = (json as { permissions?: { patterns?: unknown } } | null)?.permissions?.patterns;
+  if (typeof patterns !== 'object' || patterns === null) return;
+  for (const slot of Object.values(patterns)) if (typeof slot === 'object' && slot !== null) yield* Object.keys(slot);
+}
+
+async function verifiedOrUndefined(token: string | undefined, keyset: Keyset): Promise<VerifiedToken | undefined> {
+  if (token === undefined || token === '') return undefined;
+  try {
+    return await verifyToken(token, keyset.keys, { ignoreTime: true });
+  } catch {
+    return undefined; // checkToken reports why
+  }
+}
+
+function* tokenPatterns(token: VerifiedToken): Generator<string> {
+  for (const slot of Object.values(token.patterns)) yield* Object.keys(slot);
+}
+
+/**
+ * The query parameters, decoded strictly: `URLSearchParams` turns invalid percent-encoded UTF-8 (`%FF`, an encoded
+ * lone surrogate) into U+FFFD, so `uuid=al%ED%A0%80` would be compared as `al\ufffd`. Refused instead, naming the
+ * parameter. Later repeats of a name win, as with `new Map(url.searchParams)`.
+ */
+function strictQuery(url: URL): Map<string, string> {
+  const parameters = new Map<string, string>();
+  const search = url.search.slice(1);
+  if (search === '') return parameters;
+  for (const pair of search.split('&')) {
+    if (pair === '') continue;
+    const split = pair.indexOf('=');
+    const rawName = split < 0 ? pair : pair.slice(0, split);
+    const rawValue = split < 0 ? '' : pair.slice(split + 1);
+    const name = strictDecode(rawName, 'query');
+    parameters.set(name, strictDecode(rawValue, name));
+  }
+  return parameters;
+}
+
+function strictDecode(text: string, field: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch (cause) {
+    throw new RequestInvalidError(`query parameter ${field} is not valid percent-encoded UTF-8`, { field, cause });
+  }
+}
+
 function reply(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
 }
@@ -317,8 +374,18 @@ async function readBody(request: Request, limit: number): Promise<string> {
     offset += chunk.byteLength;
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM keeps a leading byte order mark in the text: the signature covers the bytes as sent, BOM included.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (cause) {
     throw new RequestInvalidError('request body is not valid UTF-8', { field: 'body', cause });
+  }
+}
+
+/** JSON.parse of a body; a leading byte order mark is allowed (RFC 8259 §8.1 lets parsers ignore it). */
+function parseJsonBody(body: string): unknown {
+  try {
+    return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+  } catch (cause) {
+    throw new RequestInvalidError('Request body is not valid JSON', { field: 'body', cause });
   }
 }

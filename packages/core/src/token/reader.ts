@@ -175,6 +175,8 @@ export function readToken(token: string): ReadToken {
   if (resources === undefined) throw malformed('res', 'is missing');
   if (patterns === undefined) throw malformed('pat', 'is missing');
   if (signature === undefined) throw malformed('sig', 'must be a byte string');
+  // Expiry (t + ttl·60) must be an exact integer: a token that never expires because the sum rounds is malformed.
+  if (timestamp + ttl * 60 > Number.MAX_SAFE_INTEGER) throw malformed('ttl', 'puts the expiry beyond 2^53 seconds');
 
   const payload: TokenPayload = {
     version, timestamp, ttl, resources, patterns, meta: meta ?? EMPTY_RECORD, signature,
@@ -185,26 +187,25 @@ export function readToken(token: string): ReadToken {
 
 /**
  * The exact bytes a token's signature covers, straight from its received bytes (nothing is re-encoded): the map
- * header for one entry fewer, then every entry before `sig`. Undefined when `sig` is not the last entry (38 bytes to
- * the end: key, bstr(32) header, tag) or the remaining count does not fit a one-byte header; such a token cannot
- * have been signed by grantkit. Rewrites the token's own buffer when it can (the bytes are then no longer the token).
+ * header for one entry fewer, then every entry before `sig`. Only a token in the one form grantkit and PubNub write
+ * has them: a one-byte map header (fewer than 24 entries), and `sig` last, as a byte-string key followed by a 32-byte
+ * byte string (38 bytes to the end). Anything else cannot have been signed by grantkit, and accepting it would give
+ * one signed token several texts. Rewrites the token's own buffer (the bytes are then no longer the token).
  *
  * @internal
  */
 export function signedBytesOf(read: ReadToken): Uint8Array | undefined {
   const { bytes, headerEnd, entries, sigStart } = read;
-  if (sigStart < 0 || bytes.length - sigStart !== 4 + 2 + SIGNATURE_LENGTH || bytes[sigStart + 4] !== 0x58 || entries - 1 >= 24) {
-    return undefined;
+  if (headerEnd !== 1 || sigStart < 0 || bytes.length - sigStart !== 4 + 2 + SIGNATURE_LENGTH) return undefined;
+  for (let index = 0; index < SIG_ENTRY_HEAD.length; index++) {
+    if (bytes[sigStart + index] !== SIG_ENTRY_HEAD[index]) return undefined;
   }
-  if (headerEnd === 1) {
-    bytes[0] = 0xa0 + entries - 1;
-    return bytes.subarray(0, sigStart);
-  }
-  const signed = new Uint8Array(1 + sigStart - headerEnd);
-  signed[0] = 0xa0 + entries - 1;
-  signed.set(bytes.subarray(headerEnd, sigStart), 1);
-  return signed;
+  bytes[0] = 0xa0 + entries - 1;
+  return bytes.subarray(0, sigStart);
 }
+
+/** How `sig` starts in a canonical token: byte-string key `sig`, then the head of a 32-byte byte string. */
+const SIG_ENTRY_HEAD = /* @__PURE__ */ Uint8Array.of(0x43, 0x73, 0x69, 0x67, 0x58, SIGNATURE_LENGTH);
 
 const EMPTY_RECORD: Record<string, never> = /* @__PURE__ */ Object.freeze(Object.create(null));
 

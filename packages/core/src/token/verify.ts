@@ -9,6 +9,7 @@ import {
 } from '../errors.js';
 import { FifoCache } from '../internal/fifo-cache.js';
 import { isPromise, andThen, type MaybePromise } from '../internal/maybe-promise.js';
+import { MAX_TTL, MIN_TTL } from '../limits.js';
 import type { HmacKey, KeyResult } from '../ports.js';
 import { readToken, signedBytesOf, tokenExpiresAt, tokenId, TOKEN_VERSION, type TokenPayload } from './reader.js';
 
@@ -135,9 +136,17 @@ function decodeForVerify(token: string): DecodedForVerify {
   if (payload.version !== TOKEN_VERSION) {
     throw new TokenMalformedError(`token version ${payload.version} is not supported`, { field: 'token.v' });
   }
+  // Only what a keyset can mint verifies: a lifetime of 1..43,200 minutes (issue times are bounded by the expiry
+  // check in the reader).
+  if (payload.ttl < MIN_TTL || payload.ttl > MAX_TTL) {
+    throw new TokenMalformedError(`token ttl ${payload.ttl} is outside ${MIN_TTL}..${MAX_TTL} minutes`, { field: 'token.ttl' });
+  }
   const signedBytes = signedBytesOf(read);
-  // A token whose sig is not last, or not 32 bytes, cannot have been signed by us: no key can match.
-  if (signedBytes === undefined || payload.signature.length !== 32) throw new TokenSignatureInvalidError();
+  // One signed token has one text (padding aside): a wider map header or a text-string `sig` key is refused, not
+  // verified as the same token.
+  if (signedBytes === undefined) {
+    throw new TokenMalformedError('token is not in canonical form (map header, or sig not last as a 32-byte byte string)', { field: 'token' });
+  }
   return { payload, signedBytes, expiresAt: tokenExpiresAt(payload), id: tokenId(payload) };
 }
 

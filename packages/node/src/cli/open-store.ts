@@ -34,6 +34,7 @@ export async function openStore(config: Pick<ServiceConfig, 'store' | 'dataDir' 
           lastReport = Date.now();
           logger.warn('redis connection error; authorizations fail closed until it is back', { error });
         },
+        onWarning: (message) => logger.warn(message, { store: 'redis' }),
       });
       try {
         await store.ready(3_000);

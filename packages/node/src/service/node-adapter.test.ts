@@ -71,7 +71,7 @@ function statusOf(answer: string): number {
 }
 
 describe('node adapter: bodies and limits', () => {
-  it('answers 413 for a declared oversized body without reading it, and closes the connection', async () => {
+  it('answers 413 for a declared oversized body before reading it, and closes the connection', async () => {
     const answer = await raw(`POST /v3/pam/sub-c-1/grant HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 5000000\r\n\r\n{"ttl":`);
     expect(statusOf(answer)).toBe(413);
     expect(answer.toLowerCase()).toContain('connection: close');

@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS, LimitExceededError, RequestInvalidError } from '@grantkit/core';
 import { errorBody } from './error-body.js';
+import { lingerAfterResponse } from './linger.js';
 
 /**
  * Options of {@link toRequest} and {@link toNodeListener}.
@@ -29,6 +30,8 @@ export interface NodeAdapterOptions {
 interface BodyState {
   /** The whole body was read (or there was none), so the connection can be reused. */
   complete: boolean;
+  /** Stops handing the body to the request stream: what still arrives is dropped. */
+  discard?: () => void;
 }
 
 const bodyStates = new WeakMap<Request, BodyState>();
@@ -95,6 +98,9 @@ export function toRequest(incoming: IncomingMessage, options: NodeAdapterOptions
 function bodyStream(incoming: IncomingMessage, limit: number, state: BodyState): ReadableStream<Uint8Array> {
   let size = 0;
   let settled = false;
+  state.discard = () => {
+    settled = true;
+  };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const fail = (error: Error) => {
@@ -139,7 +145,8 @@ function bodyStream(incoming: IncomingMessage, limit: number, state: BodyState):
 /**
  * Writes a web `Response` to a Node `ServerResponse`: status, headers (several `Set-Cookie` kept apart) and the body,
  * streamed with backpressure. When the request body was not read to its end (a 413, or an early error) the connection
- * is closed after the response, so the rest of an oversized upload is never read.
+ * is closed after the response, lingering: what the client still sends is dropped for up to 5 s, so it reads the
+ * answer rather than a connection reset.
  *
  * Exported from `@grantkit/node`.
  *
@@ -160,7 +167,15 @@ export async function sendResponse(response: Response, outgoing: ServerResponse,
     if (name !== 'set-cookie') outgoing.setHeader(name, value);
   });
   if (cookies.length > 0) outgoing.setHeader('set-cookie', cookies);
-  if (request !== undefined && bodyStates.get(request)?.complete === false) outgoing.setHeader('connection', 'close');
+  const body = request === undefined ? undefined : bodyStates.get(request);
+  if (body?.complete === false) {
+    // The rest of the body is drained while the connection closes lingering, so the client reads this answer instead
+    // of a TCP reset (bounded: see linger.ts).
+    outgoing.setHeader('connection', 'close');
+    lingerAfterResponse(outgoing.socket);
+    body.discard?.();
+    outgoing.req?.resume();
+  }
   if (response.body === null) {
     outgoing.end();
     return;

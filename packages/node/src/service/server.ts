@@ -5,10 +5,11 @@
  * @module
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createGrantHandler, createOperationGuard, importKeyset, type Clock, type Keyset, type KeysetConfig, type RevocationStore } from '@grantkit/core';
 import { nodeCrypto } from '../crypto.js';
 import { errorBody } from './error-body.js';
+import { closeLingering } from './linger.js';
 import { handleNodeRequest } from './node-adapter.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -42,6 +43,10 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Allowed request timestamp distance for signature v2, seconds. Default 60. */
   requestWindow?: number;
+  /** How long a client may take to send its request headers before a 408, ms. Default 10,000. */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send its whole request, body included, before a 408, ms. Default 30,000. */
+  requestTimeoutMs?: number;
   /** How long `close()` waits for in-flight requests before cutting connections, ms. Default 10,000. */
   shutdownTimeoutMs?: number;
   /** Unix seconds. Default `Date.now()`. */
@@ -83,6 +88,22 @@ export interface GrantkitServer {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+/** A client gets this long to send its request headers, then 408 (documented in the Node server guide). */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** ...and this long for the whole request, body included, then 408. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Status and reason for the parser's errors; anything else is a 400. */
+const CLIENT_ERRORS: Record<string, readonly [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/** Writes a PubNub-shaped error as raw HTTP (there is no ServerResponse for it) and closes the connection lingering. */
+function writeRawError(socket: Socket, status: number, title: string): void {
+  const body = JSON.stringify(errorBody(status, title, '', '', ''));
+  socket.write(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  closeLingering(socket);
+}
 
 /**
  * Starts the Access Manager service and resolves once it accepts connections (so `/health` answers 200).
@@ -182,15 +203,23 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
   };
 
   // Tokens travel in query strings (`auth`) and revoke paths: allow PubNub's 32 KiB request budget in headers too.
-  const httpServer = createServer({ maxHeaderSize: 32_768, requestTimeout: 30_000, headersTimeout: 10_000 }, listener);
+  const httpServer = createServer({
+    maxHeaderSize: 32_768,
+    headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    // Node enforces both timeouts from a periodic sweep, 30 s apart by default: a slow client was cut 27-36 s (headers)
+    // or 60 s (body) in. A sweep every 250 ms keeps each within a quarter second of its documented value.
+    connectionsCheckingInterval: 250,
+  }, listener);
   httpServer.keepAliveTimeout = 5_000;
-  httpServer.on('clientError', (error, socket) => {
-    // Unparsable HTTP never reaches the handler; answer 400 ourselves (431 for oversized headers).
-    if (!socket.writable) return socket.destroy();
-    const status = (error as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify(errorBody(status, status === 431 ? 'Request Header Fields Too Large' : 'Bad Request', '', '', ''));
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Unparsable or too slow HTTP never reaches the handler: answer ourselves, then close lingering (see linger.ts).
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+    const [status, title] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
+    writeRawError(socket, status, title);
   });
+  // CONNECT never reaches the request listener (node:http hands the socket over): refuse it like any other method.
+  httpServer.on('connect', (_request: IncomingMessage, socket: Socket) => writeRawError(socket, 405, 'Method Not Allowed'));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -11,6 +11,10 @@
  *   (default 500 ms), which is the documented worst case.
  * - Fail closed: the client never queues offline, so while Redis is unreachable every lookup that the positive cache
  *   cannot answer rejects with `ERR_STORE_UNAVAILABLE`. Grants do not touch the store and keep working.
+ * - Persistence: revocations live only as long as Redis keeps its data. Without RDB snapshots or an AOF, a Redis
+ *   restart forgets every revocation and every node then accepts the revoked tokens again (until they expire).
+ *   `ready()` reads Redis's persistence settings and warns through `onWarning` when there are none; `persistence`
+ *   reports what it found (for readiness checks).
  *
  * @module
  */
@@ -47,9 +51,25 @@ export interface RedisRevocationStoreOptions {
   commandTimeoutMs?: number;
   /** Called with connection errors (already handled; for logs). */
   onError?: (error: Error) => void;
+  /** Called once with a warning when `ready()` finds that Redis persists nothing (for logs). */
+  onWarning?: (message: string) => void;
   /** Unix seconds. Default `Date.now()`. */
   clock?: Clock;
 }
+
+/**
+ * What a Redis server keeps across a restart, as {@link RedisRevocationStore.checkPersistence} reads it: `rdb`
+ * (snapshots), `aof` (append-only file), both, `none` (a restart forgets every revocation), or `unknown` (not read
+ * yet, or `CONFIG` is not allowed, as on some managed services).
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * if (store.persistence === 'none') console.warn('revocations are lost when Redis restarts');
+ * ```
+ */
+export type RedisPersistence = 'rdb' | 'aof' | 'rdb+aof' | 'none' | 'unknown';
 
 /**
  * A shared revocation denylist in Redis with pub/sub invalidation of a local cache.
@@ -75,6 +95,8 @@ export class RedisRevocationStore implements RevocationStore {
   readonly #maxCacheEntries: number;
   readonly #clock: Clock;
   readonly #onError: (error: Error) => void;
+  readonly #onWarning: (message: string) => void;
+  #persistence: RedisPersistence = 'unknown';
   /** id → expiresAt (Unix s) of tokens known revoked. */
   readonly #revoked = new Map<string, number>();
   /** id → time (ms, monotonic) it was last read as not revoked. */
@@ -97,6 +119,7 @@ export class RedisRevocationStore implements RevocationStore {
     this.#maxCacheEntries = options.maxCacheEntries ?? 100_000;
     this.#clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
     this.#onError = options.onError ?? (() => undefined);
+    this.#onWarning = options.onWarning ?? (() => undefined);
     const redisOptions: RedisOptions = {
       // Fail fast instead of queueing: an unanswered lookup must become a denial now, not a hang.
       enableOfflineQueue: false,
@@ -141,7 +164,9 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   /**
-   * Resolves once both connections are up and the invalidation channel is subscribed.
+   * Resolves once both connections are up and the invalidation channel is subscribed. The first time, also reads
+   * Redis's persistence settings ({@link RedisRevocationStore.checkPersistence}) and calls `onWarning` if Redis
+   * persists nothing.
    *
    * @param timeoutMs - How long to wait. Default 5000.
    * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when Redis is not reachable in time.
@@ -153,6 +178,38 @@ export class RedisRevocationStore implements RevocationStore {
       if (Date.now() >= deadline) throw new StoreUnavailableError('redis is not reachable');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    if (this.#persistence === 'unknown') {
+      if ((await this.checkPersistence()) === 'none') {
+        this.#onWarning('redis persists nothing (no RDB snapshots, no AOF): a redis restart forgets every revocation, and revoked tokens are accepted again until they expire');
+      }
+    }
+  }
+
+  /**
+   * What Redis keeps across a restart, as last read by {@link RedisRevocationStore.checkPersistence} (`ready()`
+   * reads it once): `none` means a Redis restart forgets every revocation.
+   */
+  get persistence(): RedisPersistence {
+    return this.#persistence;
+  }
+
+  /**
+   * Reads Redis's persistence settings (`CONFIG GET appendonly`, `CONFIG GET save`) now. `unknown` when they cannot
+   * be read (Redis down, or `CONFIG` renamed or forbidden, as on some managed services).
+   */
+  async checkPersistence(): Promise<RedisPersistence> {
+    try {
+      const [appendonly, save] = await Promise.all([
+        this.#client.config('GET', 'appendonly') as Promise<string[]>,
+        this.#client.config('GET', 'save') as Promise<string[]>,
+      ]);
+      const aof = appendonly[1] === 'yes';
+      const rdb = typeof save[1] === 'string' && save[1].trim() !== '';
+      this.#persistence = aof && rdb ? 'rdb+aof' : aof ? 'aof' : rdb ? 'rdb' : 'none';
+    } catch {
+      this.#persistence = 'unknown';
+    }
+    return this.#persistence;
   }
 
   /** Whether the store currently has a live connection and subscription. */

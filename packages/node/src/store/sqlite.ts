@@ -7,6 +7,8 @@
  * revoke that answered 200 survives a power loss too. Revokes are rare, so the extra fsync costs nothing that
  * matters; lookups are reads and never fsync.
  *
+ * Files: the database and its `-wal`/`-shm` are created readable by their owner only (0600), wherever they are.
+ *
  * @module
  */
 import { mkdirSync } from 'node:fs';
@@ -15,6 +17,7 @@ import {
   StoreUnavailableError, assertRevocationEntry, assertTokenId, type Clock, type RevocationStore,
 } from '@grantkit/core';
 import { openSqlite, type SqliteConnection, type SqliteDriverName, type SqliteStatement } from './drivers.js';
+import { isFilePath, restrictToOwner } from './private-file.js';
 
 /**
  * Options of {@link SqliteRevocationStore}.
@@ -101,6 +104,8 @@ export class SqliteRevocationStore implements RevocationStore {
     }
     let opened: { connection: SqliteConnection; driver: SqliteDriverName };
     try {
+      // Owner-only in any directory, before SQLite creates anything (its -wal and -shm copy the database's mode).
+      if (isFilePath(this.path)) restrictToOwner(this.path);
       // Loaded on first use, so only SQLite users need a driver at all.
       opened = openSqlite(this.path, options.driver);
     } catch (cause) {

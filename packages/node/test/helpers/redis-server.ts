@@ -1,6 +1,6 @@
 /**
- * A real `redis-server` for one test file: started on a free port with persistence off, stopped by pid. Missing
- * `redis-server` fails the test (never skips).
+ * A real `redis-server` for one test file: started on a free port with persistence off (unless `persistence` says
+ * otherwise), stopped by pid. Missing `redis-server` fails the test (never skips).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,13 +26,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(port?: number): Promise<RunningRedis> {
+export async function startRedis(port?: number, persistence: 'none' | 'aof' | 'rdb' = 'none'): Promise<RunningRedis> {
   const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   if (which.status !== 0) throw new Error('redis-server is not installed (apt-get install -y redis-server); these tests need a real one');
   const chosen = port ?? await freePort();
   const directory = mkdtempSync(join(tmpdir(), 'grantkit-redis-'));
   const child: ChildProcess = spawn('redis-server', [
-    '--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory,
+    '--port', String(chosen), '--bind', '127.0.0.1', '--save', persistence === 'rdb' ? '3600 1' : '',
+    '--appendonly', persistence === 'aof' ? 'yes' : 'no', '--dir', directory,
     '--daemonize', 'no', '--loglevel', 'warning',
   ], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
