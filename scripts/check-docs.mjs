@@ -14,7 +14,7 @@
 //
 //   node scripts/check-docs.mjs              expects built packages (`pnpm build`)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
@@ -93,9 +93,11 @@ for (const name of readdirSync(join(ROOT, 'packages'))) {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8'));
   if (manifest.private !== true) link(manifest.name, join(ROOT, 'packages', name));
 }
-const THIRD_PARTY = [['pubnub', 'packages/node'], ['express', 'packages/node'], ['@types/express', 'packages/node'], ['fastify', 'packages/node'], ['@types/node', '.']];
+const THIRD_PARTY = [['pubnub', 'packages/node'], ['express', 'packages/node'], ['@types/express', 'packages/node'], ['fastify', 'packages/node'], ['hono', 'packages/node'], ['@types/node', '.']];
 for (const [name, from] of THIRD_PARTY) {
-  link(name, dirname(createRequire(join(ROOT, from, 'package.json')).resolve(`${name}/package.json`)));
+  // A package whose exports hide its package.json (hono) is found where pnpm links it.
+  const linked = join(ROOT, from, 'node_modules', name);
+  link(name, existsSync(join(linked, 'package.json')) ? realpathSync(linked) : dirname(createRequire(join(ROOT, from, 'package.json')).resolve(`${name}/package.json`)));
 }
 // Globals of the other runtimes a guide shows (only what the samples use).
 writeFileSync(join(WORK, 'runtimes.d.ts'), `declare const Deno: { env: { toObject(): Record<string, string> }; serve(handler: (request: Request) => Response | Promise<Response>): unknown };

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Run by each package's `build` after tsup: writes dist/index.d.cts, the declarations of the CommonJS build, from
+// Run by each package's `build` after tsup: writes dist/<entry>.d.cts (dist/index.d.cts by default), the declarations of the CommonJS build, from
 // dist/index.d.ts. tsup bundles the declarations into one file whose only imports name packages, so the same text is
 // right for both builds; copying it saves a second declaration build.
+// Arguments name the entries (default `index`): a package with several entries lists them all.
 import { copyFileSync } from 'node:fs';
 
-copyFileSync('dist/index.d.ts', 'dist/index.d.cts');
+for (const entry of process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['index']) {
+  copyFileSync(`dist/${entry}.d.ts`, `dist/${entry}.d.cts`);
+}

@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     reporters: reporters('node'),
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Every response a test fetches from a documented route is validated against openapi.json.
+    setupFiles: ['test/helpers/contract-setup.ts'],
     // Integration files spawn servers and redis-server; running them one at a time keeps a shared 2-core machine usable.
     fileParallelism: false,
     testTimeout: 20_000,

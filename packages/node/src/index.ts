@@ -37,7 +37,9 @@ export type { AccessManagerErrorStatus, AccessManagerOperation } from './sdk/acc
 export { GrantTokenRequest } from './sdk/grant-token-request.js';
 export type { GrantTokenResult } from './sdk/grant-token-request.js';
 export { requirePermission, tokenFromRequest } from './sdk/middleware.js';
-export type { GrantkitRequestState, PermissionGuard, RequirePermissionOptions } from './sdk/middleware.js';
+export type {
+  DenialAnswer, DenialReason, GrantkitRequestState, PermissionDenial, PermissionGuard, RequirePermissionOptions,
+} from './sdk/middleware.js';
 export { requirePubNubOperation } from './sdk/operation-middleware.js';
 export type { PubNubOperationGuardOptions, PubNubOperationMiddleware } from './sdk/operation-middleware.js';
 export { createUpstreamProxy, isServicePath } from './service/upstream-proxy.js';
@@ -46,10 +48,13 @@ export { toRequest, sendResponse, toNodeListener } from './service/node-adapter.
 export type { FetchHandler, NodeAdapterOptions } from './service/node-adapter.js';
 export type { PubNubErrorBody } from './service/error-body.js';
 export { startServer } from './service/server.js';
+export { openApiDocument } from './service/openapi.js';
 export type { GrantkitServer, ServerOptions } from './service/server.js';
 export { Metrics } from './service/metrics.js';
-export { createJsonLogger, isLogLevel, silentLogger } from './service/logger.js';
-export type { JsonLoggerOptions, LogLevel, Logger } from './service/logger.js';
+export type { MetricsOptions, RequestObservation, StoreState } from './service/metrics.js';
+export type { ReadinessCheck, ReadinessResult } from './service/readiness.js';
+export { createJsonLogger, createPrettyLogger, isLogLevel, silentLogger } from './service/logger.js';
+export type { JsonLoggerOptions, LogLevel, Logger, PrettyLoggerOptions } from './service/logger.js';
 export { resolveServiceConfig, loadDemoKeyset, DEMO_KEYSET_FILE } from './service/config.js';
 export type { ConfigSources, ServiceConfig, StoreKind } from './service/config.js';
 export { generateKeyset } from './service/keygen.js';

@@ -83,6 +83,15 @@ async function answers(token: string, placement: Placement) {
   };
 }
 
+/**
+ * The endpoint is a decision service (PubNub-compatible: every denial 403); the guard answers the app's own client,
+ * so a missing or unusable token is RFC 6750's 401 there. Same body, that status.
+ */
+function asGuard(answer: { status: number; body: Record<string, unknown> }) {
+  const unusable = ['missing', 'malformed', 'signature-invalid', 'expired', 'not-yet-valid', 'revoked'].includes(answer.body.reason as string);
+  return unusable ? { status: 401, body: { ...answer.body, status: 401 } } : answer;
+}
+
 describe('the authorize endpoint, the route guard and AccessManager (local and remote) agree', () => {
   it('read the token from auth, token or a Bearer header, and all allow it', async () => {
     for (const placement of ['auth', 'token', 'bearer'] as const) {
@@ -94,10 +103,10 @@ describe('the authorize endpoint, the route guard and AccessManager (local and r
     }
   });
 
-  it('deny a request without a token the same way: 403 missing', async () => {
+  it('deny a request without a token the same way: 403 missing (the guard: the same body with 401, as RFC 6750 has it)', async () => {
     const all = await answers(fresh, 'none');
     expect(all.endpoint).toMatchObject({ status: 403, body: { reason: 'missing' } });
-    for (const [caller, answer] of Object.entries(all)) expect(answer, caller).toEqual(all.endpoint);
+    for (const [caller, answer] of Object.entries(all)) expect(answer, caller).toEqual(caller === 'guard' ? asGuard(all.endpoint) : all.endpoint);
   });
 
   it('deny an expired token as expired with the store down, without asking it (no 503 anywhere)', async () => {
@@ -106,7 +115,9 @@ describe('the authorize endpoint, the route guard and AccessManager (local and r
       for (const placement of ['auth', 'token', 'bearer'] as const) {
         const all = await answers(expired, placement);
         expect(all.endpoint, placement).toMatchObject({ status: 403, body: { error: true, allowed: false, reason: 'expired' } });
-        for (const [caller, answer] of Object.entries(all)) expect(answer, `${caller} ${placement}`).toEqual(all.endpoint);
+        for (const [caller, answer] of Object.entries(all)) {
+          expect(answer, `${caller} ${placement}`).toEqual(caller === 'guard' ? asGuard(all.endpoint) : all.endpoint);
+        }
       }
     } finally {
       store.down = false;

@@ -203,6 +203,8 @@ describe('revoke and authorize', () => {
 
   it('serves health, 404 and 405 as JSON', async () => {
     expect((await handler(new Request('http://localhost/health'))).status).toBe(200);
+    expect((await handler(new Request('http://localhost/health', { method: 'HEAD' }))).status).toBe(200);
+    expect((await handler(new Request('http://localhost/health', { method: 'DELETE' }))).status).toBe(405);
     expect((await handler(new Request('http://localhost/nope'))).status).toBe(404);
     expect((await handler(new Request('http://localhost/v3/pam/sub-c-test/grant', { method: 'GET' }))).status).toBe(405);
   });

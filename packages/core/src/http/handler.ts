@@ -9,7 +9,7 @@
  * - `GET|POST /grantkit/v1/{subscribeKey}/authorize` (ours): token + uuid + resource + permission → 200 or 403 with
  *   the reason (`checkToken`, the check every runtime makes), for gateways (nginx `auth_request`, service meshes)
  *   and other services.
- * - `GET /health` (ours): 200 once the handler exists.
+ * - `GET /health` (ours): 200 once the handler exists (405 for other methods).
  *
  * @module
  */
@@ -251,7 +251,12 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
         }
       } else if (url.pathname === '/health') {
         route = 'health';
-        response = reply(200, { status: 200, message: 'OK', service: SERVICE });
+        if (request.method === 'GET' || request.method === 'HEAD') {
+          response = reply(200, { status: 200, message: 'OK', service: SERVICE });
+        } else {
+          response = methodNotAllowed();
+          outcome = 'method-not-allowed';
+        }
       } else {
         response = reply(404, { status: 404, error: { message: 'Not Found', source: 'grantkit', details: [] }, service: SERVICE });
         outcome = 'not-found';

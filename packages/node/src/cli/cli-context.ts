@@ -18,7 +18,7 @@ export interface CliContext {
   readStdin: () => Promise<string>;
   /** Registers a shutdown signal handler (SIGTERM/SIGINT); returns a function removing it. */
   onSignal: (handler: (signal: string) => void) => () => void;
-  /** Whether stdout is a terminal (enables the colourless banner framing, never colours). */
+  /** Whether stdout is a terminal (`serve` then logs readable, coloured lines unless NO_COLOR is set). */
   isTty: boolean;
   /** Path of the running bin, for printed examples. */
   binPath: string | undefined;
@@ -34,9 +34,15 @@ export class UsageError extends Error {
 
 /** The operation itself failed (bad token, error answer): printed, exit code 1. @internal */
 export class CommandError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The grantkit error code behind it (`ERR_NETWORK`, `ERR_TOKEN_MALFORMED`, ...), for `--json` output. */
+  readonly code: string | undefined;
+  /** The service URL a remote call went to (never with its query or a token), when there was one. */
+  readonly url: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; code?: string | undefined; url?: string | undefined }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CommandError';
+    this.code = options?.code;
+    this.url = options?.url;
   }
 }
 

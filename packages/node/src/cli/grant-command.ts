@@ -5,11 +5,12 @@
  * @module
  */
 import {
-  lintGrant, normalizeGrant, tokenExpiresAt, decodeToken, VALIDATION_MODES, type ValidationMode,
+  lintGrant, normalizeGrant, percentEncode, tokenExpiresAt, decodeToken, VALIDATION_MODES, type ValidationMode,
   type MetaValue, type Permission, type PermissionFlagsInput, type PubNubGrantTokenParameters, type PubNubPermissionsInput,
 } from '@grantkit/core';
 import { AccessManager } from '../sdk/access-manager.js';
 import { AccessManagerError } from '../sdk/access-manager-error.js';
+import { baseUrlOf } from '../sdk/remote-transport.js';
 import { CommandError, UsageError, type CliContext } from './cli-context.js';
 import { KEYSET_HELP, KEYSET_OPTIONS, parseOptions, requireRemoteKeys, resolveCliKeyset } from './parse-options.js';
 
@@ -86,7 +87,9 @@ export async function grantCommand(context: CliContext): Promise<void> {
     });
     token = await accessManager.grantToken(parameters);
   } catch (error) {
-    throw new CommandError(describe(error), { cause: error });
+    throw commandFailure(error, typeof values.origin === 'string'
+      ? { method: 'POST', url: `${baseUrlOf(values.origin, undefined)}/v3/pam/${percentEncode(keyset.subscribeKey)}/grant` }
+      : undefined);
   }
   const warnings = lintGrant(normalizeGrant(parameters, { validation: 'pubnub' }));
   if (values.json === true) {
@@ -149,13 +152,46 @@ function splitEntry(entry: string, flag: string): [string, PermissionFlagsInput]
   return [entry.slice(0, separator), flags];
 }
 
-/** One line for a failed call: PubNub's title plus the detail naming the field. @internal */
-export function describe(error: unknown): string {
+/** A remote call, named in errors: method and URL without the query (signatures) or a token. @internal */
+export interface RemoteCall {
+  method: string;
+  url: string;
+}
+
+/**
+ * The failure of a command as one line: PubNub's title plus the detail naming the field and the code; for a remote
+ * call also the URL, and for a network failure its cause (`connect ECONNREFUSED 127.0.0.1:9`).
+ *
+ * @internal
+ */
+export function commandFailure(error: unknown, call?: RemoteCall): CommandError {
+  const where = call === undefined ? '' : ` (${call.method} ${call.url})`;
   if (error instanceof AccessManagerError) {
+    if (error.code === 'ERR_NETWORK') {
+      const what = call === undefined ? 'the service' : `${call.method} ${call.url}`;
+      const verb = error.message === 'Request timeout' ? 'did not answer in time' : 'could not be reached';
+      return new CommandError(`${what} ${verb}: ${causeOf(error.cause) ?? error.message} [ERR_NETWORK]`, { cause: error, code: error.code, url: call?.url });
+    }
     const detail = error.details[0];
     const status = error.statusCode === 0 ? 'no answer' : `HTTP ${error.statusCode}`;
-    return `${error.message}${detail === undefined ? '' : `: ${detail.message}${detail.location ? ` (${detail.location})` : ''}`} [${error.code}, ${status}]`;
+    const text = `${error.message}${detail === undefined ? '' : `: ${detail.message}${detail.location ? ` (${detail.location})` : ''}`} [${error.code}, ${status}]`;
+    return new CommandError(`${text}${where}`, { cause: error, code: error.code, url: call?.url });
   }
-  if (error instanceof Error) return `${error.message}${(error as { code?: string }).code ? ` [${(error as { code?: string }).code}]` : ''}`;
-  return String(error);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (error instanceof Error) {
+    return new CommandError(`${error.message}${typeof code === 'string' ? ` [${code}]` : ''}${where}`, { cause: error, code: typeof code === 'string' ? code : undefined, url: call?.url });
+  }
+  return new CommandError(String(error), { cause: error });
+}
+
+/** The innermost cause, as `message` (plus its code when the message does not name it). */
+function causeOf(error: unknown): string | undefined {
+  let current = error;
+  let found: string | undefined;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    found = typeof code === 'string' && !current.message.includes(code) ? `${current.message} (${code})` : current.message;
+    current = current.cause;
+  }
+  return found;
 }

@@ -46,7 +46,7 @@ export async function parseCommand(context: CliContext): Promise<void> {
   try {
     payload = decodeToken(token);
   } catch (error) {
-    throw new CommandError(`not a valid token: ${(error as Error).message}${isGrantkitError(error) ? ` [${error.code}]` : ''}`, { cause: error });
+    throw new CommandError(`not a valid token: ${(error as Error).message}${isGrantkitError(error) ? ` [${error.code}]` : ''}`, { cause: error, code: isGrantkitError(error) ? error.code : undefined });
   }
   let verified: string | undefined;
   if (values.verify === true) {
@@ -55,7 +55,7 @@ export async function parseCommand(context: CliContext): Promise<void> {
       const result = verifyToken(token, [keyset.secretKey, ...(keyset.previousSecretKeys ?? [])].map((secret) => importKey(secret)), { ignoreTime: true });
       verified = result.keyIndex === 0 ? 'valid (current secret)' : `valid (previous secret #${result.keyIndex})`;
     } catch (error) {
-      throw new CommandError(`signature check failed: ${(error as Error).message}${isGrantkitError(error) ? ` [${error.code}]` : ''}`, { cause: error });
+      throw new CommandError(`signature check failed: ${(error as Error).message}${isGrantkitError(error) ? ` [${error.code}]` : ''}`, { cause: error, code: isGrantkitError(error) ? error.code : undefined });
     }
   }
   const expiresAt = tokenExpiresAt(payload);

@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
 import { isGrantkitError, VALIDATION_MODES, type KeysetConfig, type ValidationMode } from '@grantkit/core';
 import { resolveServiceConfig, type ServiceConfig } from '../service/config.js';
+import { didYouMean } from '../internal/nearest.js';
 import { UsageError, type CliContext } from './cli-context.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -19,7 +20,11 @@ export function parseOptions<O extends Options>(argv: string[], options: O, maxP
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
+    const unknown = (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'--([^'=]+)/.exec(message)?.[1] : undefined;
+    throw new UsageError(unknown === undefined
+      ? message
+      : `${message.replace(/\.$/, '')}${didYouMean(unknown, Object.keys(options), (name) => `--${name}`)}`);
   }
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument '${parsed.positionals[maxPositionals]}'`);
@@ -46,7 +51,7 @@ export const KEYSET_HELP = `Keyset (first match wins):
 
 /**
  * The keyset a command works with: flags and `GRANTKIT_*` variables, else a config file, else the data directory's
- * demo keyset (the one `grantkit serve` uses when nothing is configured).
+ * demo keyset (the one `grantkit serve` created there). Never writes anything.
  *
  * @internal
  */
@@ -74,11 +79,13 @@ export function resolveCliKeyset(
       flags: {
         ...(string('config') === undefined ? {} : { config: string('config') }),
         ...(string('data-dir') === undefined ? {} : { 'data-dir': string('data-dir') }),
+        // Only the keysets matter here: the store a service would open is not checked, nor created.
         store: 'none',
-        port: '0',
       },
       env: { ...context.env, GRANTKIT_SUBSCRIBE_KEY: undefined, GRANTKIT_PUBLISH_KEY: undefined, GRANTKIT_SECRET_KEY: undefined },
       cwd: context.cwd,
+      // CLI commands never create the demo keyset: only `grantkit serve` does.
+      demoKeyset: 'existing',
     });
   } catch (error) {
     if (isConfigurationError(error)) throw new UsageError(error.message);

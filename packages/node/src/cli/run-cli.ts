@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import { didYouMean } from '../internal/nearest.js';
 import { VERSION } from '../version.js';
 import { CommandError, EXIT, UsageError, type CliContext } from './cli-context.js';
 import { explainCommand, EXPLAIN_HELP } from './explain-command.js';
@@ -31,7 +32,8 @@ Usage: grantkit <command> [options]
 Commands:
 ${Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`).join('\n')}
 
-Run 'grantkit <command> --help' for a command's options.
+Options: -h, --help; -V, --version. Every command takes --json (machine-readable output, and errors as JSON on
+stderr). Run 'grantkit <command> --help' for a command's options.
 Exit codes: 0 success, 1 the operation failed, 2 usage error.`;
 
 /**
@@ -50,31 +52,40 @@ export async function runCli(argv: string[], context: Omit<CliContext, 'argv'>):
     (name === undefined ? context.stderr : context.stdout)(`${MAIN_HELP}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (name === '--version' || name === '-v') {
-    context.stdout(`${VERSION}\n`);
+  const json = rest.includes('--json');
+  if (name === '--version' || name === '-V' || name === '-v') {
+    context.stdout(json ? `${JSON.stringify({ version: VERSION })}\n` : `${VERSION}\n`);
     return EXIT.ok;
   }
   const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
-    context.stderr(`grantkit: unknown command '${name}'\n\n${MAIN_HELP}\n`);
+    const hint = name.startsWith('-')
+      ? `unknown option '${name}'${didYouMean(name.replace(/^-+/, ''), ['help', 'version'], (option) => `--${option}`)}`
+      : `unknown command '${name}'${didYouMean(name, Object.keys(COMMANDS))}`;
+    if (json) context.stderr(`${JSON.stringify({ error: { code: 'ERR_USAGE', message: hint, exitCode: EXIT.usage } })}\n`);
+    else context.stderr(`grantkit: ${hint}\n\n${MAIN_HELP}\n`);
     return EXIT.usage;
   }
   try {
     await command.run({ ...context, argv: rest });
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError) {
-      context.stderr(`grantkit ${name}: ${error.message}\nRun 'grantkit ${name} --help' for usage.\n`);
-      return EXIT.usage;
+    const usage = error instanceof UsageError;
+    const exitCode = usage ? EXIT.usage : EXIT.failure;
+    const known = error as { message?: string; code?: unknown; url?: unknown };
+    const code = usage ? 'ERR_USAGE' : typeof known.code === 'string' ? known.code : undefined;
+    const message = known.message ?? String(error);
+    if (json) {
+      // Machines get the same facts as people: what failed, its code, and the service URL when there was one.
+      const url = error instanceof CommandError ? error.url : undefined;
+      context.stderr(`${JSON.stringify({ error: { ...(code === undefined ? {} : { code }), message, ...(url === undefined ? {} : { url }), exitCode } })}\n`);
+    } else if (usage) {
+      context.stderr(`grantkit ${name}: ${message}\nRun 'grantkit ${name} --help' for usage.\n`);
+    } else {
+      // The underlying failure (a driver's own message, an OS error) is what a user needs to search for: show it too.
+      const cause = error instanceof CommandError ? undefined : (error as { cause?: { message?: unknown } }).cause?.message;
+      context.stderr(`grantkit ${name}: ${message}${!(error instanceof CommandError) && code !== undefined ? ` [${code}]` : ''}${typeof cause === 'string' ? `\n  cause: ${cause.split('\n')[0]}` : ''}\n`);
     }
-    if (error instanceof CommandError) {
-      context.stderr(`grantkit ${name}: ${error.message}\n`);
-      return EXIT.failure;
-    }
-    const known = error as { message?: string; code?: string; cause?: { message?: string } };
-    // The underlying failure (a driver's own message, an OS error) is what a user needs to search for: show it too.
-    const cause = known.cause?.message === undefined ? '' : `\n  cause: ${known.cause.message.split('\n')[0]}`;
-    context.stderr(`grantkit ${name}: ${known.message ?? String(error)}${known.code ? ` [${known.code}]` : ''}${cause}\n`);
-    return EXIT.failure;
+    return exitCode;
   }
 }

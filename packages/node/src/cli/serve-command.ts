@@ -6,22 +6,23 @@
  */
 import { relative } from 'node:path';
 import { DEMO_KEYSET_FILE, resolveServiceConfig, type ServiceConfig } from '../service/config.js';
-import { createJsonLogger } from '../service/logger.js';
+import { createJsonLogger, createPrettyLogger } from '../service/logger.js';
 import { startServer } from '../service/server.js';
 import { VERSION } from '../version.js';
 import { UsageError, type CliContext } from './cli-context.js';
 import { openStore } from './open-store.js';
 import { isConfigurationError, parseOptions } from './parse-options.js';
 import { UPSTREAM_HELP, UPSTREAM_OPTION, upstreamFrom } from './serve-upstream.js';
+import { settingFlagOptions } from '../service/config-schema.js';
 
 /** @internal */
 export const SERVE_HELP = `Usage: grantkit serve [--port <n>] [--data-dir <dir>] [options]
 
 Runs the PubNub Access Manager compatible service: POST /v3/pam/{sub}/grant, DELETE /v3/pam/{sub}/grant/{token},
-GET|POST /grantkit/v1/{sub}/authorize, GET /health, GET /metrics. Logs are JSON lines on stdout; the start-up
-banner (how to call it) goes to stderr.
+GET|POST /grantkit/v1/{sub}/authorize, GET /health, GET /ready, GET /metrics, GET /openapi.json. Logs go to stdout
+(readable lines on a terminal, JSON lines otherwise); the start-up banner (how to call it) goes to stderr.
 
-Options:
+Options (each also a GRANTKIT_* variable and a config file key; see config.schema.json):
   --port <n>               TCP port, 0 for any free one (default 8080; GRANTKIT_PORT)
   --host <address>         interface (default 127.0.0.1; GRANTKIT_HOST; 0.0.0.0 in containers)
   --data-dir <dir>         SQLite revocations and the demo keyset (default .grantkit-data; GRANTKIT_DATA_DIR)
@@ -31,23 +32,27 @@ Options:
   --log-level <level>      debug, info (default), warn, error, silent (GRANTKIT_LOG_LEVEL)
   --validation <mode>      grant validation for keysets that set none: pubnub (default: accept what PubNub's
                            service accepts, and log what strict refuses) or strict (GRANTKIT_VALIDATION)
+  --log-format <format>    auto (default: pretty on a terminal, else json), pretty, json (GRANTKIT_LOG_FORMAT)
+  --metrics-port <n>       serve /metrics on this port instead of the main one (GRANTKIT_METRICS_PORT)
+  --metrics-host <address> interface of the metrics port (default 127.0.0.1; GRANTKIT_METRICS_HOST)
+                           GRANTKIT_METRICS_TOKEN=<token> makes /metrics require Authorization: Bearer <token>
+  --allow-demo-keyset-on-network
+                           serve the demo keyset on a non-loopback host anyway (its secret is in the banner)
+  --json                   JSON logs and no banner (the 'listening' line has the URL and keysets)
 ${UPSTREAM_HELP}
 
 Keysets: GRANTKIT_SUBSCRIBE_KEY, GRANTKIT_PUBLISH_KEY, GRANTKIT_SECRET_KEY (+ GRANTKIT_PREVIOUS_SECRET_KEYS,
 comma-separated) for one keyset, and/or "keysets" in the config file. With none, a DEMO keyset is generated in the
-data directory: fine to try things, never for production.`;
+data directory: fine to try things on 127.0.0.1, never for production.`;
 
 /** @internal */
 export async function serveCommand(context: CliContext): Promise<void> {
   const { values } = parseOptions(context.argv, {
+    // Every setting with an `x-flag` in config.schema.json, so a new setting gets its flag in one place.
+    ...settingFlagOptions(),
     port: { type: 'string', short: 'p' },
-    host: { type: 'string' },
-    'data-dir': { type: 'string' },
     config: { type: 'string' },
-    store: { type: 'string' },
-    'redis-url': { type: 'string' },
-    'log-level': { type: 'string' },
-    validation: { type: 'string' },
+    json: { type: 'boolean' },
     ...UPSTREAM_OPTION,
     help: { type: 'boolean', short: 'h' },
   }, 0);
@@ -58,14 +63,19 @@ export async function serveCommand(context: CliContext): Promise<void> {
   const upstream = upstreamFrom(values.upstream, context);
   let config: ServiceConfig;
   try {
-    const { help: _help, upstream: _upstream, ...flags } = values;
-    config = resolveServiceConfig({ flags, env: context.env, cwd: context.cwd });
+    const { help: _help, json: _json, upstream: _upstream, ...flags } = values;
+    config = resolveServiceConfig({ flags: flags as Record<string, string | boolean | undefined>, env: context.env, cwd: context.cwd });
   } catch (error) {
     if (isConfigurationError(error)) throw new UsageError(error.message);
     throw error;
   }
-  const logger = createJsonLogger({ level: config.logLevel, write: context.stdout, base: { service: 'grantkit' } });
+  const format = values.json === true ? 'json' : config.logFormat === 'auto' ? (context.isTty ? 'pretty' : 'json') : config.logFormat;
+  const logger = format === 'pretty'
+    ? createPrettyLogger({ level: config.logLevel, write: context.stdout, color: context.isTty && context.env.NO_COLOR === undefined })
+    : createJsonLogger({ level: config.logLevel, write: context.stdout, base: { service: 'grantkit' } });
+  for (const warning of config.warnings) logger.warn('configuration', { warning });
   const opened = await openStore(config, logger);
+  const pingable = opened.store as { ping?: () => unknown } | undefined;
   let server;
   try {
     server = await startServer({
@@ -78,26 +88,19 @@ export async function serveCommand(context: CliContext): Promise<void> {
       requestWindow: config.requestWindow,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       ...(upstream === undefined ? {} : { upstream }),
+      // Each store /ready checks is named by its kind, so a 503 says "redis", not "the store".
+      readinessChecks: typeof pingable?.ping === 'function' ? [{ name: config.store, check: () => pingable.ping!() }] : [],
+      readyTimeoutMs: config.readyTimeoutMs,
+      ...(config.metrics === undefined ? {} : { metricsAddress: config.metrics }),
+      ...(config.metricsToken === undefined ? {} : { metricsToken: config.metricsToken }),
     });
   } catch (error) {
     await opened.store?.close?.();
     throw error;
   }
   const running = server;
-  logger.info('listening', {
-    url: running.url,
-    version: VERSION,
-    store: config.store,
-    keysets: config.keysets.map((keyset) => keyset.subscribeKey),
-    validation: Object.fromEntries(config.keysets.map((keyset) => [keyset.subscribeKey, keyset.validation ?? config.validation])),
-    keysetSource: config.keysetSource,
-    ...(upstream === undefined ? {} : { upstream }),
-    ...(config.keysetSource === 'demo' ? { warning: 'DEMO keyset: not for production' } : {}),
-  });
-  context.stderr(banner(config, running.url, opened.description, context));
-  if (upstream !== undefined) context.stderr(`  Upstream       ${upstream}  (data-plane requests are checked, then forwarded)\n\n`);
-
-  await new Promise<void>((resolve) => {
+  // Signal handlers first: whoever reads the `listening` line may send SIGTERM at once, and must get a clean stop.
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const remove = context.onSignal((signal) => {
       if (stopping) {
@@ -115,9 +118,27 @@ export async function serveCommand(context: CliContext): Promise<void> {
       })();
     });
   });
+  logger.info('listening', {
+    url: running.url,
+    ...(running.metricsUrl === undefined ? {} : { metricsUrl: running.metricsUrl }),
+    version: VERSION,
+    store: config.store,
+    keysets: config.keysets.map((keyset) => keyset.subscribeKey),
+    validation: Object.fromEntries(config.keysets.map((keyset) => [keyset.subscribeKey, keyset.validation ?? config.validation])),
+    keysetSource: config.keysetSource,
+    ...(upstream === undefined ? {} : { upstream }),
+    ...(config.keysetSource === 'demo' ? { warning: 'DEMO keyset: not for production' } : {}),
+  });
+  // With --json, machines read the `listening` line; the banner is for people.
+  if (values.json !== true) {
+    context.stderr(banner(config, running, opened.description, context));
+    if (upstream !== undefined) context.stderr(`  Upstream       ${upstream}  (data-plane requests are checked, then forwarded)\n\n`);
+  }
+  await stopped;
 }
 
-function banner(config: ServiceConfig, url: string, storeDescription: string, context: CliContext): string {
+function banner(config: ServiceConfig, running: { url: string; metricsUrl: string | undefined }, storeDescription: string, context: CliContext): string {
+  const { url } = running;
   const first = config.keysets[0]!;
   const demo = config.keysetSource === 'demo';
   const bin = context.binPath === undefined ? 'grantkit' : binCommand(context.binPath, context.cwd);
@@ -126,6 +147,9 @@ function banner(config: ServiceConfig, url: string, storeDescription: string, co
   lines.push(`grantkit ${VERSION}: PubNub Access Manager compatible service`);
   lines.push(`  URL            ${url}`);
   lines.push(`  Revocations    ${storeDescription}`);
+  lines.push(`  Probes         ${url}/health (alive)  ${url}/ready (stores answer)`);
+  lines.push(`  Metrics        ${running.metricsUrl ?? url}/metrics${config.metricsToken === undefined ? '' : '  (bearer token required)'}`);
+  lines.push(`  API contract   ${url}/openapi.json`);
   lines.push(`  Keysets        ${config.keysets.map((keyset) => keyset.subscribeKey).join(', ')}  (from ${config.keysetSource})`);
   lines.push(`  Validation     ${config.keysets.map((keyset) => `${keyset.subscribeKey}: ${keyset.validation ?? config.validation}`).join(', ')}`);
   if (demo) {

@@ -1,5 +1,6 @@
 /**
- * Service configuration: command-line flags over environment variables over a JSON config file over defaults.
+ * Service configuration: command-line flags over environment variables over a JSON config file over defaults, all
+ * three checked against one JSON Schema (`config.schema.json`, published in the package).
  * Keysets come from the config file and/or the variables `@grantkit/core`'s `readKeysetsFromEnv` reads (the Workers
  * reader too): `GRANTKIT_SUBSCRIBE_KEY` / `GRANTKIT_PUBLISH_KEY` / `GRANTKIT_SECRET_KEY` (+
  * `GRANTKIT_PREVIOUS_SECRET_KEYS`, comma-separated) and `GRANTKIT_KEYSETS` (JSON). Config file keysets go through the
@@ -14,11 +15,10 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  ConfigInvalidError, isGrantkitError, normalizeKeyset, readKeysetsFromEnv, VALIDATION_MODES, type KeysetConfig, type ValidationMode,
-} from '@grantkit/core';
-import { isLogLevel, type LogLevel } from './logger.js';
+import { ConfigInvalidError, isGrantkitError, normalizeKeyset, readKeysetsFromEnv, type KeysetConfig, type ValidationMode } from '@grantkit/core';
+import type { LogLevel } from './logger.js';
 import { generateKeyset } from './keygen.js';
+import { checkConfigFile, defaultOf, settingsFromEnv, settingsFromFlags } from './config-schema.js';
 
 /**
  * Where revocations live: `sqlite` (default, in the data directory), `redis` (shared by several nodes), `memory`
@@ -62,6 +62,18 @@ export interface ServiceConfig {
   shutdownTimeoutMs: number;
   /** The service-wide grant validation mode; each keyset carries its own, resolved, in `keysets[].validation`. */
   validation: ValidationMode;
+  /** `pretty` (human-readable, colourised), `json` (JSON lines), or `auto` (pretty on a terminal). */
+  logFormat: 'auto' | 'pretty' | 'json';
+  /** How long `/ready` waits for each store, ms. */
+  readyTimeoutMs: number;
+  /** A separate listener for `/metrics`, when configured; otherwise `/metrics` is on the main port. */
+  metrics: { port: number; host: string } | undefined;
+  /** Bearer token `/metrics` requires, when set. */
+  metricsToken: string | undefined;
+  /** Whether the demo keyset may be served on a non-loopback host. */
+  allowDemoKeysetOnNetwork: boolean;
+  /** What was ignored (a `GRANTKIT_` variable that is not grantkit's and is not a near miss of one). */
+  warnings: string[];
 }
 
 /**
@@ -76,24 +88,21 @@ export interface ServiceConfig {
  * ```
  */
 export interface ConfigSources {
-  flags?: Partial<Record<'port' | 'host' | 'data-dir' | 'config' | 'store' | 'redis-url' | 'log-level' | 'validation', string>>;
+  /** Parsed flags by flag name (`port`, `data-dir`, `log-level`, `allow-demo-keyset-on-network`, ...; `config`). */
+  flags?: Record<string, string | boolean | undefined>;
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /**
+   * With no keyset configured: `create` makes the demo keyset in the data directory (what `grantkit serve` does);
+   * `existing` only reads one that is there, so read-only commands never write. Default `create`.
+   */
+  demoKeyset?: 'create' | 'existing';
 }
 
-/** The JSON config file's shape. */
+/** The JSON config file's shape (validated against the schema before use). */
 interface ConfigFile {
-  port?: number;
-  host?: string;
-  dataDir?: string;
-  store?: StoreKind;
-  redisUrl?: string;
-  logLevel?: LogLevel;
-  requestWindow?: number;
-  maxBodyBytes?: number;
-  shutdownTimeoutMs?: number;
-  validation?: ValidationMode;
   keysets?: Array<Partial<KeysetConfig> & { secretKeyEnv?: string; previousSecretKeysEnv?: string }>;
+  [setting: string]: unknown;
 }
 
 /**
@@ -107,7 +116,6 @@ interface ConfigFile {
  * ```
  */
 export const DEMO_KEYSET_FILE = 'demo-keyset.json';
-const STORES: readonly StoreKind[] = ['sqlite', 'redis', 'memory', 'none'];
 
 /**
  * Resolves the service configuration. Creates the demo keyset in the data directory when no keyset is configured.
@@ -128,21 +136,21 @@ export function resolveServiceConfig(sources: ConfigSources = {}): ServiceConfig
   const env = sources.env ?? {};
   const cwd = sources.cwd ?? process.cwd();
   const configPath = flags.config ?? env.GRANTKIT_CONFIG;
+  if (configPath !== undefined && typeof configPath !== 'string') throw new ConfigInvalidError('--config needs a file path', { field: 'config' });
   const file = configPath === undefined ? {} : readConfigFile(resolve(cwd, configPath));
-
-  const port = integer(flags.port ?? env.GRANTKIT_PORT ?? file.port ?? 8080, 'port', 0, 65_535);
-  const host = String(flags.host ?? env.GRANTKIT_HOST ?? file.host ?? '127.0.0.1');
-  const dataDir = resolve(cwd, String(flags['data-dir'] ?? env.GRANTKIT_DATA_DIR ?? file.dataDir ?? '.grantkit-data'));
-  const redisUrl = flags['redis-url'] ?? env.GRANTKIT_REDIS_URL ?? file.redisUrl;
-  const store = (flags.store ?? env.GRANTKIT_STORE ?? file.store ?? (redisUrl === undefined ? 'sqlite' : 'redis')) as StoreKind;
-  if (!STORES.includes(store)) throw new ConfigInvalidError(`store must be one of ${STORES.join(', ')}`, { field: 'store' });
-  if (store === 'redis' && redisUrl === undefined) throw new ConfigInvalidError('store redis needs --redis-url or GRANTKIT_REDIS_URL', { field: 'redis-url' });
-  const logLevel = flags['log-level'] ?? env.GRANTKIT_LOG_LEVEL ?? file.logLevel ?? 'info';
-  if (!isLogLevel(logLevel)) throw new ConfigInvalidError('log level must be debug, info, warn, error or silent', { field: 'log-level' });
-  const validation = validationMode(flags.validation ?? env.GRANTKIT_VALIDATION ?? file.validation ?? 'pubnub', 'validation');
-
+  const { keysets: fileKeysets, ...fileSettings } = file;
+  // Later sources win: flags beat variables beat the file beat the schema's defaults.
+  const fromEnv = settingsFromEnv(env);
+  const settings: Record<string, unknown> = { ...fileSettings, ...fromEnv.values, ...settingsFromFlags(flags) };
+  const get = <T>(key: string): T => (settings[key] ?? defaultOf(key)) as T;
+  const host = get<string>('host');
+  const dataDir = resolve(cwd, get<string>('dataDir'));
+  const redisUrl = settings.redisUrl as string | undefined;
+  const store = (settings.store ?? (redisUrl === undefined ? 'sqlite' : 'redis')) as StoreKind;
+  if (store === 'redis' && redisUrl === undefined) throw new ConfigInvalidError('store redis needs --redis-url or GRANTKIT_REDIS_URL', { field: 'redisUrl' });
+  const validation = get<ValidationMode>('validation');
   const keysets = new Map<string, KeysetConfig>();
-  for (const [index, entry] of (file.keysets ?? []).entries()) {
+  for (const [index, entry] of (fileKeysets ?? []).entries()) {
     const keyset = keysetFromFile(entry, index, env);
     if (keysets.has(keyset.subscribeKey)) {
       throw new ConfigInvalidError(`duplicate subscribeKey in keysets[${index}]`, { field: `keysets[${index}].subscribeKey` });
@@ -152,30 +160,75 @@ export function resolveServiceConfig(sources: ConfigSources = {}): ServiceConfig
   const fromFile = keysets.size > 0;
   // Variables beat the file, as for every other setting: an env keyset replaces a file keyset of the same subscribe key.
   // GRANTKIT_VALIDATION is the service-wide default here (below --validation), not the env keysets' own setting.
-  const fromEnv = readKeysetsFromEnv({ ...env, GRANTKIT_VALIDATION: undefined });
-  for (const keyset of fromEnv) keysets.set(keyset.subscribeKey, keyset);
-  const envKeysets = fromEnv.length > 0;
-  let keysetSource: ServiceConfig['keysetSource'] = fromFile && envKeysets ? 'config+env' : fromFile ? 'config' : 'env';
+  const envKeysets = readKeysetsFromEnv({ ...env, GRANTKIT_VALIDATION: undefined });
+  for (const keyset of envKeysets) keysets.set(keyset.subscribeKey, keyset);
+  let keysetSource: ServiceConfig['keysetSource'] = fromFile && envKeysets.length > 0 ? 'config+env' : fromFile ? 'config' : 'env';
+  const allowDemoKeysetOnNetwork = get<boolean>('allowDemoKeysetOnNetwork');
   if (keysets.size === 0) {
-    const demo = loadDemoKeyset(dataDir);
+    const demo = (sources.demoKeyset ?? 'create') === 'create'
+      ? createDemoKeyset(dataDir, host, allowDemoKeysetOnNetwork)
+      : existingDemoKeyset(dataDir);
     keysets.set(demo.subscribeKey, demo);
     keysetSource = 'demo';
   }
+  const metricsPort = settings.metricsPort as number | undefined;
   return {
-    port,
+    port: get<number>('port'),
     host,
     dataDir,
     store,
     redisUrl,
-    logLevel,
+    logLevel: get<LogLevel>('logLevel'),
+    logFormat: get<ServiceConfig['logFormat']>('logFormat'),
     keysets: [...keysets.values()].map((keyset) => ({ ...keyset, validation: keyset.validation ?? validation })),
     validation,
     keysetSource,
-    requestWindow: integer(env.GRANTKIT_REQUEST_WINDOW ?? file.requestWindow ?? 60, 'requestWindow', 1, 3_600),
-    maxBodyBytes: integer(env.GRANTKIT_MAX_BODY_BYTES ?? file.maxBodyBytes ?? 32_768, 'maxBodyBytes', 1_024, 1_048_576),
-    shutdownTimeoutMs: integer(env.GRANTKIT_SHUTDOWN_TIMEOUT_MS ?? file.shutdownTimeoutMs ?? 10_000, 'shutdownTimeoutMs', 0, 600_000),
+    requestWindow: get<number>('requestWindow'),
+    maxBodyBytes: get<number>('maxBodyBytes'),
+    shutdownTimeoutMs: get<number>('shutdownTimeoutMs'),
+    readyTimeoutMs: get<number>('readyTimeoutMs'),
+    metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: get<string>('metricsHost') },
+    metricsToken: settings.metricsToken as string | undefined,
+    allowDemoKeysetOnNetwork,
+    warnings: fromEnv.warnings,
   };
 }
+
+/**
+ * Whether an address only this machine can reach: `localhost`, `127.0.0.0/8`, `::1`.
+ *
+ * @internal
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/.test(bare) || /^::ffff:127\./.test(bare);
+}
+
+function createDemoKeyset(dataDir: string, host: string, allowOnNetwork: boolean): KeysetConfig {
+  // Checked before anything is written: a refused start leaves no demo secret behind.
+  if (!isLoopbackHost(host) && !allowOnNetwork) {
+    throw new ConfigInvalidError(
+      `refusing to serve the DEMO keyset on ${host}: its secret is printed at start-up and lets anyone who reads it grant anything. ` +
+      'Configure your own keyset (grantkit keygen, then GRANTKIT_* variables or --config), listen on 127.0.0.1, ' +
+      'or pass --allow-demo-keyset-on-network (GRANTKIT_ALLOW_DEMO_KEYSET_ON_NETWORK=true) if you really mean it',
+      { field: 'host' },
+    );
+  }
+  return loadDemoKeyset(dataDir);
+}
+
+function existingDemoKeyset(dataDir: string): KeysetConfig {
+  const path = join(dataDir, DEMO_KEYSET_FILE);
+  if (!existsSync(path)) {
+    throw new ConfigInvalidError(
+      `no keyset is configured and there is no demo keyset at ${path}: set GRANTKIT_SECRET_KEY (or --secret-key), ` +
+      'give --config, or point --data-dir at the data directory of a running grantkit serve',
+      { field: 'keysets' },
+    );
+  }
+  return loadDemoKeyset(dataDir);
+}
+
 
 /**
  * Loads the demo keyset from `dataDir`, creating it (random secret, mode 0600) on first use. The subscribe and publish
@@ -228,9 +281,10 @@ function readConfigFile(path: string): ConfigFile {
   } catch (cause) {
     throw new ConfigInvalidError(`config file ${path} is not valid JSON`, { field: 'config', cause });
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigInvalidError('config file must hold a JSON object', { field: 'config' });
-  const keysets = (json as ConfigFile).keysets;
-  if (keysets !== undefined && !Array.isArray(keysets)) throw new ConfigInvalidError('keysets must be an array', { field: 'keysets' });
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigInvalidError(`config file ${path} must hold a JSON object`, { field: 'config' });
+  }
+  checkConfigFile(json, path);
   return json as ConfigFile;
 }
 
@@ -247,19 +301,4 @@ function keysetFromFile(entry: ConfigFile['keysets'] extends Array<infer E> | un
     ? (env[previousSecretKeysEnv] ?? '').split(',').filter((secret) => secret.trim() !== '')
     : keyset.previousSecretKeys;
   return normalizeKeyset({ ...keyset, secretKey, ...(previous === undefined ? {} : { previousSecretKeys: previous }) }, where);
-}
-
-function integer(value: unknown, field: string, min: number, max: number): number {
-  const number = typeof value === 'number' ? value : /^[0-9]+$/.test(String(value)) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(number) || number < min || number > max) {
-    throw new ConfigInvalidError(`${field} must be an integer from ${min} to ${max}`, { field });
-  }
-  return number;
-}
-
-function validationMode(value: unknown, field: string): ValidationMode {
-  if (!VALIDATION_MODES.includes(value as ValidationMode)) {
-    throw new ConfigInvalidError(`${field} must be one of ${VALIDATION_MODES.join(', ')}`, { field });
-  }
-  return value as ValidationMode;
 }

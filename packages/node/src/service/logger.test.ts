@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonLogger, isLogLevel } from './logger.js';
+import { createJsonLogger, createPrettyLogger, isLogLevel } from './logger.js';
 
 describe('createJsonLogger', () => {
   it('writes one JSON object per line, filtered by level', () => {
@@ -27,5 +27,25 @@ describe('createJsonLogger', () => {
     expect(isLogLevel('warn')).toBe(true);
     expect(isLogLevel('verbose')).toBe(false);
     expect(isLogLevel('toString')).toBe(false);
+  });
+});
+
+describe('createPrettyLogger', () => {
+  it('writes one readable line per entry: time, level, message, key=value fields, redacted like the JSON logger', () => {
+    const lines: string[] = [];
+    const logger = createPrettyLogger({ level: 'info', write: (line) => lines.push(line) });
+    logger.debug('hidden');
+    logger.info('listening', { url: 'http://127.0.0.1:1', keysets: ['sub-c-1'], note: 'two words', token: 'qEF2' });
+    logger.error('failed', { error: Object.assign(new Error('boom'), { code: 'ERR_X' }) });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3} INFO  listening url=http:\/\/127\.0\.0\.1:1 keysets=\["sub-c-1"\] note="two words" token=\[redacted\]\n$/);
+    expect(lines[1]).toContain('ERROR failed error={"name":"Error","message":"boom","code":"ERR_X"}');
+    expect(lines.join('')).not.toContain('\u001b[');
+  });
+
+  it('colours the level when asked', () => {
+    const lines: string[] = [];
+    createPrettyLogger({ color: true, write: (line) => lines.push(line) }).warn('slow');
+    expect(lines[0]).toContain('\u001b[33mWARN \u001b[0m slow');
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Structured logs: one JSON object per line. Fields whose names suggest credentials are redacted before writing, as
- * a second line of defence; callers already never pass tokens, secrets or signature inputs.
+ * Logs: one JSON object per line for machines ({@link createJsonLogger}), or human-readable, optionally colourised
+ * lines for a terminal ({@link createPrettyLogger}). Both redact fields whose names suggest credentials before
+ * writing, as a second line of defence; callers already never pass tokens, secrets or signature inputs.
  *
  * @module
  */
@@ -91,8 +92,7 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const base = options.base ?? {};
   const log = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
     if (SEVERITY[level] < threshold) return;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, message, ...base };
-    for (const [name, value] of Object.entries(fields)) entry[name] = SENSITIVE.test(name) ? '[redacted]' : serialize(value);
+    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, message, ...base, ...safeFields(fields) };
     let line: string;
     try {
       line = JSON.stringify(entry);
@@ -102,6 +102,70 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
     write(`${line}\n`);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/**
+ * Options of {@link createPrettyLogger}.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const options: PrettyLoggerOptions = { level: 'debug', color: process.stdout.isTTY };
+ * ```
+ */
+export interface PrettyLoggerOptions {
+  /** Lowest level written. Default `info`. */
+  level?: LogLevel;
+  /** Where each line (with its trailing newline) goes. Default `process.stdout.write`. */
+  write?: (line: string) => void;
+  /** ANSI colours. Default false. */
+  color?: boolean;
+}
+
+const COLORS: Record<Exclude<LogLevel, 'silent'>, string> = { debug: '\u001b[90m', info: '\u001b[36m', warn: '\u001b[33m', error: '\u001b[31m' };
+const DIM = '\u001b[2m';
+const RESET = '\u001b[0m';
+
+/**
+ * Creates a logger for people at a terminal: `14:03:20.123 INFO  listening url=http://127.0.0.1:8080 store=sqlite`,
+ * level-coloured when `color` is on. Same levels and redaction as {@link createJsonLogger}.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @param options - Level, sink, colours.
+ * @returns The logger.
+ * @example
+ * ```ts
+ * const logger = process.stdout.isTTY ? createPrettyLogger({ color: !process.env.NO_COLOR }) : createJsonLogger();
+ * ```
+ */
+export function createPrettyLogger(options: PrettyLoggerOptions = {}): Logger {
+  const threshold = SEVERITY[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => void process.stdout.write(line));
+  const paint = (code: string, text: string) => (options.color === true ? `${code}${text}${RESET}` : text);
+  const log = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
+    if (SEVERITY[level] < threshold) return;
+    const time = new Date().toISOString().slice(11, 23);
+    const pairs = Object.entries(safeFields(fields)).map(([name, value]) => `${paint(DIM, `${name}=`)}${printable(value)}`);
+    write(`${paint(DIM, time)} ${paint(COLORS[level], level.toUpperCase().padEnd(5))} ${message}${pairs.length === 0 ? '' : ` ${pairs.join(' ')}`}\n`);
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+function printable(value: unknown): string {
+  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '[unserializable]';
+  }
+}
+
+function safeFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const safe: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) safe[name] = SENSITIVE.test(name) ? '[redacted]' : serialize(value);
+  return safe;
 }
 
 function serialize(value: unknown): unknown {

@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { Metrics } from './metrics.js';
 
 describe('Metrics', () => {
-  it('renders Prometheus text: HELP/TYPE per family, counters by outcome, a cumulative histogram per route', () => {
-    const metrics = new Metrics({ version: '1.2.3' });
+  it('renders Prometheus text: counters by outcome, a histogram per route, build info', async () => {
+    const metrics = new Metrics({ version: '1.2.3', defaultMetrics: false });
     metrics.observe({ route: 'grant', status: 200, outcome: 'success', durationMs: 0.3 });
     metrics.observe({ route: 'grant', status: 400, outcome: 'ERR_GRANT_INVALID', durationMs: 2 });
     metrics.observe({ route: 'revoke', status: 200, outcome: 'success', durationMs: 4 });
     metrics.observe({ route: 'authorize', status: 200, outcome: 'granted', durationMs: 0.2 });
     metrics.observe({ route: 'authorize', status: 403, outcome: 'revoked', durationMs: 0.2 });
     metrics.observe({ route: 'authorize', status: 503, outcome: 'ERR_STORE_UNAVAILABLE', durationMs: 1_200 });
-    const text = metrics.render();
-    expect(text.endsWith('\n')).toBe(true);
+    metrics.observe({ route: 'ready', status: 200, outcome: 'success', durationMs: 1 });
+    const text = await metrics.render();
     expect(text).toContain('# TYPE grantkit_grants_total counter');
     expect(text).toContain('grantkit_grants_total{outcome="success"} 1');
     expect(text).toContain('grantkit_grants_total{outcome="ERR_GRANT_INVALID"} 1');
@@ -20,28 +20,39 @@ describe('Metrics', () => {
     expect(text).toContain('grantkit_authorizations_total{outcome="revoked"} 1');
     expect(text).toContain('grantkit_authorizations_total{outcome="ERR_STORE_UNAVAILABLE"} 1');
     expect(text).toContain('grantkit_http_requests_total{route="authorize",status="503"} 1');
+    expect(text).toContain('grantkit_http_requests_total{route="ready",status="200"} 1');
     expect(text).toContain('# TYPE grantkit_request_duration_seconds histogram');
-    expect(text).toContain('grantkit_request_duration_seconds_bucket{route="authorize",le="0.0005"} 2');
-    expect(text).toContain('grantkit_request_duration_seconds_bucket{route="authorize",le="1"} 2');
-    expect(text).toContain('grantkit_request_duration_seconds_bucket{route="authorize",le="2.5"} 3');
-    expect(text).toContain('grantkit_request_duration_seconds_bucket{route="authorize",le="+Inf"} 3');
+    expect(text).toContain('grantkit_request_duration_seconds_bucket{le="0.0005",route="authorize"} 2');
+    expect(text).toContain('grantkit_request_duration_seconds_bucket{le="1",route="authorize"} 2');
+    expect(text).toContain('grantkit_request_duration_seconds_bucket{le="2.5",route="authorize"} 3');
+    expect(text).toContain('grantkit_request_duration_seconds_bucket{le="+Inf",route="authorize"} 3');
     expect(text).toContain('grantkit_request_duration_seconds_count{route="authorize"} 3');
+    expect(text).toContain('grantkit_request_duration_seconds_count{route="ready"} 1');
     expect(text).toContain('grantkit_build_info{version="1.2.3"} 1');
+    expect(text).not.toContain('process_cpu');
+  });
 
-    // Every sample line is `name{labels} number` or `name number`; every family is declared before its samples.
-    const declared = new Set<string>();
-    for (const line of text.trim().split('\n')) {
-      if (line.startsWith('# TYPE ')) declared.add(line.split(' ')[2]!);
-      if (line.startsWith('#')) continue;
-      expect(line).toMatch(/^[a-z_]+(\{([a-z_]+="([^"\\\n]|\\.)*",?)+\})? -?[0-9.e+-]+$/);
-      const family = line.split(/[{ ]/)[0]!.replace(/_(bucket|sum|count)$/, '');
-      expect(declared.has(family) || declared.has(line.split(/[{ ]/)[0]!)).toBe(true);
+  it('reports each store as up or down at scrape time', async () => {
+    const metrics = new Metrics({ defaultMetrics: false });
+    let redisUp = true;
+    metrics.trackStores(async () => [{ name: 'redis', ready: redisUp }, { name: 'sqlite', ready: true }]);
+    expect(await metrics.render()).toContain('grantkit_store_up{store="redis"} 1');
+    redisUp = false;
+    const text = await metrics.render();
+    expect(text).toContain('grantkit_store_up{store="redis"} 0');
+    expect(text).toContain('grantkit_store_up{store="sqlite"} 1');
+  });
+
+  it('exports the process and runtime metrics operators expect', async () => {
+    const text = await new Metrics().render();
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_version_info']) {
+      expect(text).toContain(`# TYPE ${name} `);
     }
   });
 
-  it('escapes label values', () => {
-    const metrics = new Metrics();
+  it('escapes label values', async () => {
+    const metrics = new Metrics({ defaultMetrics: false });
     metrics.observe({ route: 'authorize', status: 403, outcome: 'we"ird\\out\ncome', durationMs: 1 });
-    expect(metrics.render()).toContain('grantkit_authorizations_total{outcome="we\\"ird\\\\out\\ncome"} 1');
+    expect(await metrics.render()).toContain('grantkit_authorizations_total{outcome="we\\"ird\\\\out\\ncome"} 1');
   });
 });

@@ -1,23 +1,72 @@
 /**
- * Prometheus metrics for the service, fed by the shared handler's `onEvent` hook. Written by hand (a few counters and
- * one histogram) rather than pulling in a client library. Labels are bounded: route, status, and an outcome that is a
- * deny reason or an error code; never a subscribe key, uuid or resource name, which clients choose.
+ * Prometheus metrics for the service, on `prom-client` (the maintained Node client): the process and runtime
+ * metrics every Node service exports (`process_*`, `nodejs_*`), a store-up gauge, and grantkit's request counters
+ * and per-route duration histograms, fed by the shared handler's `onEvent` hook. Labels are bounded: route, status,
+ * an outcome that is a deny reason or an error code, a store name; never a subscribe key, uuid or resource name,
+ * which clients choose.
  *
  * @module
  */
-import type { HandlerEvent } from '@grantkit/core';
+import { createRequire } from 'node:module';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Histogram upper bounds, seconds: sub-millisecond for token work, up to seconds for a stalled store. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-interface Histogram {
-  counts: number[];
-  sum: number;
-  count: number;
+/**
+ * One answered request, as {@link Metrics.observe} counts it: the shared handler's `HandlerEvent`, or one of the
+ * Node service's own routes (`ready`, `metrics`, `openapi`).
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const event: RequestObservation = { route: 'authorize', status: 403, outcome: 'revoked', durationMs: 0.2 };
+ * ```
+ */
+export interface RequestObservation {
+  route: string;
+  status: number;
+  /** `success`, a deny reason, or an error code. */
+  outcome: string;
+  durationMs: number;
 }
 
 /**
- * A metrics registry for one service process. `observe` each handler event, `render` for `GET /metrics`.
+ * The state of one store, as the store-up gauge reports it.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const state: StoreState = { name: 'redis', ready: false };
+ * ```
+ */
+export interface StoreState {
+  name: string;
+  ready: boolean;
+}
+
+/**
+ * Options of {@link Metrics}.
+ *
+ * Exported from `@grantkit/node`.
+ *
+ * @example
+ * ```ts
+ * const options: MetricsOptions = { version: '1.0.0', defaultMetrics: false };
+ * ```
+ */
+export interface MetricsOptions {
+  /** Reported in `grantkit_build_info`. */
+  version?: string;
+  /** Collect prom-client's process and runtime metrics (CPU, memory, event loop lag, GC, handles). Default true. */
+  defaultMetrics?: boolean;
+}
+
+/**
+ * The metrics registry of one service. `observe` each answered request, `render` for `GET /metrics`; add your own
+ * metrics to {@link Metrics.registry}.
  *
  * Exported from `@grantkit/node`.
  *
@@ -27,90 +76,85 @@ interface Histogram {
  * import { Metrics } from '@grantkit/node';
  * const metrics = new Metrics();
  * const handler = createGrantHandler({ keysets, onEvent: (event) => metrics.observe(event) });
- * // later: response.end(metrics.render());
+ * // later: response.end(await metrics.render());
  * ```
  */
 export class Metrics {
   /** The `Content-Type` of {@link Metrics.render}'s output (Prometheus text format 0.0.4). */
   static readonly contentType = 'text/plain; version=0.0.4; charset=utf-8';
 
-  readonly #requests = new Map<string, number>();
-  readonly #grants = new Map<string, number>();
-  readonly #revokes = new Map<string, number>();
-  readonly #authorizations = new Map<string, number>();
-  readonly #durations = new Map<string, Histogram>();
-  readonly #startTime: number;
-  readonly #version: string;
+  /** The prom-client registry everything is registered in. */
+  readonly registry: Registry;
+  readonly #requests: Counter<'route' | 'status'>;
+  readonly #outcomes: Record<'grant' | 'revoke' | 'authorize', Counter<'outcome'>>;
+  readonly #durations: Histogram<'route'>;
+  readonly #storeUp: Gauge<'store'>;
+  #probe: (() => Promise<readonly StoreState[]>) | undefined;
 
   /**
-   * @param options - `version` reported in `grantkit_build_info`.
+   * @param options - Version label, and whether to collect process and runtime metrics.
    */
-  constructor(options: { version?: string } = {}) {
-    this.#startTime = Date.now() / 1000;
-    this.#version = options.version ?? 'unknown';
+  constructor(options: MetricsOptions = {}) {
+    // Loaded on first use: only the service needs it, not every `@grantkit/node` user.
+    const client = createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
+    this.registry = new client.Registry();
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) client.collectDefaultMetrics({ register: this.registry });
+    this.#requests = new client.Counter({
+      name: 'grantkit_http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames: ['route', 'status'], registers,
+    });
+    this.#outcomes = {
+      grant: new client.Counter({ name: 'grantkit_grants_total', help: 'Grant requests, by outcome (success or error code).', labelNames: ['outcome'], registers }),
+      revoke: new client.Counter({ name: 'grantkit_revokes_total', help: 'Revoke requests, by outcome (success or error code).', labelNames: ['outcome'], registers }),
+      authorize: new client.Counter({
+        name: 'grantkit_authorizations_total', help: 'Authorization checks, by outcome (granted, a deny reason, or an error code).', labelNames: ['outcome'], registers,
+      }),
+    };
+    this.#durations = new client.Histogram({
+      name: 'grantkit_request_duration_seconds', help: 'Time to answer a request, by route.', labelNames: ['route'], buckets: BUCKETS, registers,
+    });
+    const probe = () => this.#probe?.();
+    this.#storeUp = new client.Gauge({
+      name: 'grantkit_store_up',
+      help: 'Whether each configured store answered its readiness check within its timeout (1) or not (0), checked at scrape time.',
+      labelNames: ['store'],
+      registers,
+      async collect() {
+        // `this` is the gauge here (prom-client's collect contract).
+        for (const state of (await probe()) ?? []) this.set({ store: state.name }, state.ready ? 1 : 0);
+      },
+    });
+    new client.Gauge({ name: 'grantkit_build_info', help: 'Build information.', labelNames: ['version'], registers })
+      .set({ version: options.version ?? 'unknown' }, 1);
   }
 
-  /** Records one handler event. Never throws. */
-  observe(event: HandlerEvent): void {
-    increment(this.#requests, labels({ route: event.route, status: String(event.status) }));
-    const outcome = labels({ outcome: event.outcome });
-    if (event.route === 'grant') increment(this.#grants, outcome);
-    else if (event.route === 'revoke') increment(this.#revokes, outcome);
-    else if (event.route === 'authorize') increment(this.#authorizations, outcome);
-    const key = labels({ route: event.route });
-    let histogram = this.#durations.get(key);
-    if (histogram === undefined) {
-      histogram = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.#durations.set(key, histogram);
+  /** Records one answered request. Never throws. */
+  observe(event: RequestObservation): void {
+    try {
+      this.#requests.inc({ route: event.route, status: String(event.status) });
+      if (event.route === 'grant' || event.route === 'revoke' || event.route === 'authorize') this.#outcomes[event.route].inc({ outcome: event.outcome });
+      this.#durations.observe({ route: event.route }, Math.max(0, event.durationMs) / 1000);
+    } catch {
+      // Metrics must never break a request.
     }
-    const seconds = Math.max(0, event.durationMs) / 1000;
-    for (let index = 0; index < BUCKETS.length; index++) if (seconds <= BUCKETS[index]!) histogram.counts[index]!++;
-    histogram.sum += seconds;
-    histogram.count++;
+  }
+
+  /**
+   * Sets how the store-up gauge learns the stores' state: called at every scrape.
+   *
+   * @param probe - Checks every store (with its timeout) and reports each.
+   */
+  trackStores(probe: () => Promise<readonly StoreState[]>): void {
+    this.#probe = probe;
+  }
+
+  /** Records a store's state now (between scrapes). */
+  setStoreUp(state: StoreState): void {
+    this.#storeUp.set({ store: state.name }, state.ready ? 1 : 0);
   }
 
   /** The Prometheus text exposition of every metric. */
-  render(): string {
-    const lines: string[] = [];
-    counter(lines, 'grantkit_http_requests_total', 'HTTP requests answered, by route and status.', this.#requests);
-    counter(lines, 'grantkit_grants_total', 'Grant requests, by outcome (success or error code).', this.#grants);
-    counter(lines, 'grantkit_revokes_total', 'Revoke requests, by outcome (success or error code).', this.#revokes);
-    counter(lines, 'grantkit_authorizations_total', 'Authorization checks, by outcome (granted, a deny reason, or an error code).', this.#authorizations);
-    lines.push('# HELP grantkit_request_duration_seconds Time to answer a request, by route.');
-    lines.push('# TYPE grantkit_request_duration_seconds histogram');
-    for (const [key, histogram] of this.#durations) {
-      BUCKETS.forEach((bound, index) => {
-        lines.push(`grantkit_request_duration_seconds_bucket{${key},le="${bound}"} ${histogram.counts[index]}`);
-      });
-      lines.push(`grantkit_request_duration_seconds_bucket{${key},le="+Inf"} ${histogram.count}`);
-      lines.push(`grantkit_request_duration_seconds_sum{${key}} ${histogram.sum}`);
-      lines.push(`grantkit_request_duration_seconds_count{${key}} ${histogram.count}`);
-    }
-    lines.push('# HELP grantkit_build_info Build information.');
-    lines.push('# TYPE grantkit_build_info gauge');
-    lines.push(`grantkit_build_info{${labels({ version: this.#version })}} 1`);
-    lines.push('# HELP grantkit_process_start_time_seconds Start time of the process, Unix seconds.');
-    lines.push('# TYPE grantkit_process_start_time_seconds gauge');
-    lines.push(`grantkit_process_start_time_seconds ${this.#startTime}`);
-    return `${lines.join('\n')}\n`;
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
-}
-
-function counter(lines: string[], name: string, help: string, values: Map<string, number>): void {
-  lines.push(`# HELP ${name} ${help}`);
-  lines.push(`# TYPE ${name} counter`);
-  for (const [key, value] of values) lines.push(`${name}{${key}} ${value}`);
-}
-
-function increment(values: Map<string, number>, key: string): void {
-  values.set(key, (values.get(key) ?? 0) + 1);
-}
-
-function labels(values: Record<string, string>): string {
-  return Object.entries(values).map(([name, value]) => `${name}="${escapeLabel(value)}"`).join(',');
-}
-
-/** Label values escape backslash, double quote and newline (text format 0.0.4). */
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }

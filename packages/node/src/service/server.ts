@@ -1,18 +1,23 @@
 /**
- * The HTTP service: `@grantkit/core`'s shared handler behind the `node:http` adapter, plus `/metrics`, a `/health` that
- * turns 503 while draining, structured access logs, and graceful shutdown that lets in-flight requests finish.
+ * The HTTP service: `@grantkit/core`'s shared handler behind the `node:http` adapter, plus the Node service's own
+ * routes: `/ready` (every store answers), `/metrics` (on the main port or a separate listener, optionally behind a
+ * bearer token), `/openapi.json` (the REST contract), a `/health` that turns 503 while draining; structured access
+ * logs; and graceful shutdown that lets in-flight requests finish.
  *
  * @module
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createGrantHandler, createOperationGuard, importKeyset, type Clock, type Keyset, type KeysetConfig, type RevocationStore } from '@grantkit/core';
+import { createGrantHandler, createOperationGuard, importKeyset, type Clock, type HandlerEvent, type Keyset, type KeysetConfig, type RevocationStore } from '@grantkit/core';
 import { nodeCrypto } from '../crypto.js';
 import { errorBody } from './error-body.js';
 import { closeLingering } from './linger.js';
 import { handleNodeRequest } from './node-adapter.js';
 import { silentLogger, type Logger } from './logger.js';
-import { Metrics } from './metrics.js';
+import { Metrics, type RequestObservation } from './metrics.js';
+import { openApiDocument } from './openapi.js';
+import { createReadiness, type ReadinessCheck, type ReadinessResult } from './readiness.js';
 import { createUpstreamProxy, isServicePath } from './upstream-proxy.js';
 import { VERSION } from '../version.js';
 
@@ -56,6 +61,16 @@ export interface ServerOptions {
    * the operations map and, when allowed, forwarded there; denials are answered in PubNub's shape.
    */
   upstream?: string;
+  /**
+   * What `/ready` checks. Default: the revocation store, when it has a `ping()` (SQLite, Redis), named `revocations`.
+   */
+  readinessChecks?: readonly ReadinessCheck[];
+  /** How long `/ready` waits for each check that sets no timeout of its own, ms. Default 1000. */
+  readyTimeoutMs?: number;
+  /** Serve `/metrics` on its own listener (and not on the main port). Port 0 picks a free one. */
+  metricsAddress?: { port: number; host?: string };
+  /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>` and answers 401 otherwise. */
+  metricsToken?: string;
 }
 
 /**
@@ -78,10 +93,12 @@ export interface GrantkitServer {
   readonly metrics: Metrics;
   /** The underlying `node:http` server. */
   readonly httpServer: Server;
+  /** `http://host:port` of the separate metrics listener, when `metricsAddress` is set. */
+  readonly metricsUrl: string | undefined;
   /** Requests being answered right now. */
   readonly inFlight: number;
   /**
-   * Graceful stop: `/health` turns 503, no new connections, in-flight requests finish (up to `shutdownTimeoutMs`),
+   * Graceful stop: `/health` and `/ready` turn 503, no new connections, in-flight requests finish (up to `shutdownTimeoutMs`),
    * then resolves. Does not close the revocation store (its owner does).
    */
   close(): Promise<void>;
@@ -135,6 +152,18 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
     keysets.set(keyset.subscribeKey, keyset);
   }
   const maxBodyBytes = options.maxBodyBytes ?? 32_768;
+  const record = (event: RequestObservation & Pick<HandlerEvent, 'subscribeKey'>) => {
+    metrics.observe(event);
+    // Route, status and outcome only: paths and queries carry tokens and signatures, so they are never logged.
+    const fields = {
+      route: event.route, status: event.status, outcome: event.outcome,
+      durationMs: Math.round(event.durationMs * 1000) / 1000,
+      ...(event.subscribeKey !== undefined && keysets.has(event.subscribeKey) ? { subscribeKey: event.subscribeKey } : {}),
+    };
+    if (event.status >= 500 && event.route !== 'ready') logger.error('request failed', fields);
+    else if (PROBE_ROUTES.has(event.route)) logger.debug('request', fields);
+    else logger.info('request', fields);
+  };
   const handler = createGrantHandler({
     keysets,
     ...(options.revocations === undefined ? {} : { revocations: options.revocations }),
@@ -142,19 +171,10 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
     requestWindow: options.requestWindow ?? 60,
     maxBodyBytes,
     onEvent: (event) => {
-      metrics.observe(event);
-      // Route, status and outcome only: paths and queries carry tokens and signatures, so they are never logged.
-      const fields = {
-        route: event.route, status: event.status, outcome: event.outcome,
-        durationMs: Math.round(event.durationMs * 1000) / 1000,
-        ...(event.subscribeKey !== undefined && keysets.has(event.subscribeKey) ? { subscribeKey: event.subscribeKey } : {}),
-      };
-      if (event.status >= 500) logger.error('request failed', fields);
-      else if (event.route === 'health') logger.debug('request', fields);
-      else logger.info('request', fields);
+      record(event);
       if (event.strictWarnings !== undefined) {
         // Accepted, as PubNub would; strict validation would have refused it (the fields name resources, never tokens).
-        logger.warn('grant accepted that strict validation refuses', { ...fields, strictWarnings: event.strictWarnings });
+        logger.warn('grant accepted that strict validation refuses', { route: event.route, status: event.status, strictWarnings: event.strictWarnings });
       }
     },
   });
@@ -172,82 +192,111 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
     onRequest: (event) => logger.info('proxy', { operation: event.operation, outcome: event.outcome, status: event.status, durationMs: Math.round(event.durationMs * 1000) / 1000 }),
   });
 
+  const readiness = createReadiness(options.readinessChecks ?? defaultChecks(options.revocations), options.readyTimeoutMs ?? 1_000);
+  metrics.trackStores(readiness);
   let draining = false;
   const active = new Set<Promise<void>>();
 
+  /** The Node service's own routes; everything else is the shared handler's. */
+  const ownRoutes: Record<string, (request: Request) => Promise<[Response, string]>> = {
+    '/ready': async () => {
+      if (draining) return [json(503, { ...errorBody(503, 'Shutting down', '', '', ''), checks: [] }), 'draining'];
+      const checks = await readiness();
+      const failing = checks.filter((check) => !check.ready);
+      if (failing.length === 0) return [json(200, { status: 200, message: 'Ready', checks, service: 'Access Manager' }), 'success'];
+      return [json(503, notReady(failing, checks)), 'not-ready'];
+    },
+    '/openapi.json': async () => [new Response(OPENAPI_TEXT, { status: 200, headers: JSON_HEADERS }), 'success'],
+  };
+  const metricsRoute = async (request: Request): Promise<[Response, string]> => {
+    if (options.metricsToken !== undefined && !bearerMatches(request.headers.get('authorization'), options.metricsToken)) {
+      const body = errorBody(401, 'Unauthorized', 'A bearer token is required for metrics.', 'authorization', 'header');
+      return [json(401, body, { 'www-authenticate': 'Bearer realm="grantkit-metrics"' }), 'unauthorized'];
+    }
+    return [new Response(await metrics.render(), { status: 200, headers: { 'content-type': Metrics.contentType, 'cache-control': 'no-store' } }), 'success'];
+  };
+  if (options.metricsAddress === undefined) ownRoutes['/metrics'] = metricsRoute;
+
   const route = async (request: Request): Promise<Response> => {
     const { pathname } = new URL(request.url);
-    if (pathname === '/metrics') {
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        return new Response(JSON.stringify(errorBody(405, 'Method Not Allowed', '', '', '')), { status: 405, headers: JSON_HEADERS });
-      }
-      return new Response(metrics.render(), { status: 200, headers: { 'content-type': Metrics.contentType, 'cache-control': 'no-store' } });
-    }
+    const own = Object.prototype.hasOwnProperty.call(ownRoutes, pathname) ? ownRoutes[pathname] : undefined;
+    if (own !== undefined) return answerOwn(request, pathname, own);
     if (pathname === '/health' && draining) {
       return new Response(JSON.stringify({ status: 503, message: 'Shutting down', service: 'Access Manager' }), { status: 503, headers: JSON_HEADERS });
     }
     return handler(request);
   };
+  const answerOwn = async (request: Request, pathname: string, answer: (request: Request) => Promise<[Response, string]>): Promise<Response> => {
+    const started = performance.now();
+    const name = ROUTE_NAMES[pathname] ?? pathname;
+    let response: Response;
+    let outcome: string;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      [response, outcome] = [json(405, errorBody(405, 'Method Not Allowed', '', '', '')), 'method-not-allowed'];
+    } else {
+      try {
+        [response, outcome] = await answer(request);
+      } catch (error) {
+        logger.error('route failed', { route: name, error });
+        [response, outcome] = [json(500, errorBody(500, 'Internal Server Error', '', '', '')), 'internal'];
+      }
+    }
+    record({ route: name, status: response.status, outcome, durationMs: performance.now() - started });
+    return response;
+  };
 
-  const listener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+  const listener = (answer: (request: Request) => Promise<Response>, forward: typeof proxy | null = proxy) => (incoming: IncomingMessage, outgoing: ServerResponse) => {
     // While draining, tell keep-alive clients to reconnect elsewhere after this answer.
     if (draining) outgoing.setHeader('connection', 'close');
-    const work = (proxy !== undefined && !isServicePath(incoming.url ?? '/')
-      ? proxy(incoming, outgoing)
-      : handleNodeRequest(route, incoming, outgoing, { maxBodyBytes })).catch((error: unknown) => {
+    const work = (forward !== undefined && forward !== null && !isServicePath(incoming.url ?? '/')
+      ? forward(incoming, outgoing)
+      : handleNodeRequest(answer, incoming, outgoing, { maxBodyBytes })).catch((error: unknown) => {
       logger.error('response could not be written', { error });
       outgoing.destroy();
     });
     active.add(work);
     void work.finally(() => active.delete(work));
   };
-
-  // Tokens travel in query strings (`auth`) and revoke paths: allow PubNub's 32 KiB request budget in headers too.
-  const httpServer = createServer({
-    maxHeaderSize: 32_768,
-    headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
-    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
-    // Node enforces both timeouts from a periodic sweep, 30 s apart by default: a slow client was cut 27-36 s (headers)
-    // or 60 s (body) in. A sweep every 250 ms keeps each within a quarter second of its documented value.
-    connectionsCheckingInterval: 250,
-  }, listener);
-  httpServer.keepAliveTimeout = 5_000;
-  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    // Unparsable or too slow HTTP never reaches the handler: answer ourselves, then close lingering (see linger.ts).
-    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
-    const [status, title] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
-    writeRawError(socket, status, title);
-  });
-  // CONNECT never reaches the request listener (node:http hands the socket over): refuse it like any other method.
-  httpServer.on('connect', (_request: IncomingMessage, socket: Socket) => writeRawError(socket, 405, 'Method Not Allowed'));
-
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const address = httpServer.address() as AddressInfo;
+  const timeouts = { headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS };
+  const httpServer = createHttpServer(listener(route), timeouts);
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
+  await listen(httpServer, options.port ?? 8080, options.host ?? '127.0.0.1');
+  if (options.metricsAddress !== undefined) {
+    const onlyMetrics = async (request: Request): Promise<Response> => {
+      const { pathname } = new URL(request.url);
+      if (pathname === '/metrics') return answerOwn(request, pathname, metricsRoute);
+      return json(404, errorBody(404, 'Not Found', '', '', ''));
+    };
+    // The metrics listener forwards nothing upstream.
+    metricsServer = createHttpServer(listener(onlyMetrics, null), timeouts);
+    try {
+      await listen(metricsServer, options.metricsAddress.port, options.metricsAddress.host ?? '127.0.0.1');
+    } catch (error) {
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      throw error;
+    }
+    metricsUrl = urlOf(metricsServer, options.metricsAddress.host ?? '127.0.0.1');
+  }
   const host = options.host ?? '127.0.0.1';
-  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const url = `http://${displayHost}:${address.port}`;
+  const url = urlOf(httpServer, host);
   let closing: Promise<void> | undefined;
-
   return {
     url,
-    port: address.port,
+    port: (httpServer.address() as AddressInfo).port,
     host,
     metrics,
     httpServer,
+    metricsUrl,
     get inFlight() {
       return active.size;
     },
     close() {
       closing ??= (async () => {
         draining = true;
-        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        httpServer.closeIdleConnections();
+        const servers = [httpServer, ...(metricsServer === undefined ? [] : [metricsServer])];
+        const closed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+        for (const server of servers) server.closeIdleConnections();
         const timeout = options.shutdownTimeoutMs ?? 10_000;
         let timer: NodeJS.Timeout | undefined;
         const expired = new Promise<'timeout'>((resolve) => {
@@ -255,11 +304,81 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
         });
         const outcome = await Promise.race([Promise.all([...active]).then(() => 'done' as const), expired]);
         if (outcome === 'timeout') logger.warn('shutdown timeout: closing remaining connections', { inFlight: active.size });
-        httpServer.closeAllConnections();
+        for (const server of servers) server.closeAllConnections();
         await closed;
         clearTimeout(timer);
       })();
       return closing;
     },
   };
+}
+
+/** Routes answered often by machines (probes, scrapers): logged at debug level only. */
+const PROBE_ROUTES = new Set(['health', 'ready', 'metrics']);
+const ROUTE_NAMES: Record<string, string> = { '/ready': 'ready', '/metrics': 'metrics', '/openapi.json': 'openapi' };
+/** Serialized once: the document never changes while the process runs. */
+const OPENAPI_TEXT = JSON.stringify(openApiDocument);
+
+function defaultChecks(store: RevocationStore | undefined): ReadinessCheck[] {
+  const pingable = store as (RevocationStore & { ping?: () => unknown }) | undefined;
+  return typeof pingable?.ping === 'function' ? [{ name: 'revocations', check: () => pingable.ping!() }] : [];
+}
+
+function notReady(failing: readonly ReadinessResult[], checks: readonly ReadinessResult[]) {
+  const body = errorBody(503, 'Not ready', '', '', '');
+  // One detail per failing check, naming it: a load balancer's log then says which dependency is down.
+  body.error.details = failing.map((check) => ({ message: `${check.name}: ${check.error ?? 'not ready'}`, location: check.name, locationType: 'store' }));
+  return { ...body, checks };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+function bearerMatches(header: string | null, expected: string): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+  if (given === undefined) return false;
+  // Compare digests: equal length whatever was sent, and constant time.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function createHttpServer(
+  listener: (incoming: IncomingMessage, outgoing: ServerResponse) => void,
+  timeouts: { headersTimeout: number; requestTimeout: number },
+): Server {
+  const server = createServer({
+    // Tokens travel in query strings (`auth`) and revoke paths: allow PubNub's 32 KiB request budget in headers too.
+    maxHeaderSize: 32_768,
+    ...timeouts,
+    // Node enforces both timeouts from a periodic sweep, 30 s apart by default: a slow client was cut 27-36 s (headers)
+    // or 60 s (body) in. A sweep every 250 ms keeps each within a quarter second of its documented value.
+    connectionsCheckingInterval: 250,
+  }, listener);
+  server.keepAliveTimeout = 5_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Unparsable or too slow HTTP never reaches the handler: answer ourselves, then close lingering (see linger.ts).
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+    const [status, title] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
+    writeRawError(socket, status, title);
+  });
+  // CONNECT never reaches the request listener (node:http hands the socket over): refuse it like any other method.
+  server.on('connect', (_request: IncomingMessage, socket: Socket) => writeRawError(socket, 405, 'Method Not Allowed'));
+  return server;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function urlOf(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${displayHost}:${port}`;
 }

@@ -106,6 +106,8 @@ export class RedisRevocationStore implements RevocationStore {
   /** Bumped on every invalidation, so a lookup racing a revocation does not cache a stale "not revoked". */
   #generation = 0;
   #closed = false;
+  /** The latest connection error, named by `ping()` while Redis is unreachable. */
+  #lastError: Error | undefined;
 
   /**
    * Connects (in the background; see {@link RedisRevocationStore.ready}).
@@ -135,8 +137,12 @@ export class RedisRevocationStore implements RevocationStore {
     const RedisClient = loadRedis();
     this.#client = new RedisClient(url, redisOptions);
     this.#subscriber = new RedisClient(url, redisOptions);
-    const report = (error: Error) => this.#onError(error);
+    const report = (error: Error) => {
+      this.#lastError = error;
+      this.#onError(error);
+    };
     this.#client.on('error', report);
+    this.#client.on('ready', () => { this.#lastError = undefined; });
     this.#subscriber.on('error', report);
     this.#subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.#channel) this.#learnRevoked(message);
@@ -210,6 +216,25 @@ export class RedisRevocationStore implements RevocationStore {
       this.#persistence = 'unknown';
     }
     return this.#persistence;
+  }
+
+  /**
+   * One `PING` on the command connection (the readiness check of `/ready`): resolves when Redis answers within the
+   * command timeout.
+   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when it does not.
+   */
+  async ping(): Promise<void> {
+    this.#open();
+    const status = this.#client.status;
+    if (status !== 'ready') {
+      // Say why: "not connected (reconnecting): connect ECONNREFUSED 127.0.0.1:6390" beats ioredis's queue message.
+      throw new StoreUnavailableError(`redis is not connected (${status})`, this.#lastError === undefined ? undefined : { cause: this.#lastError });
+    }
+    try {
+      await this.#client.ping();
+    } catch (cause) {
+      throw new StoreUnavailableError('redis is not answering', { cause });
+    }
   }
 
   /** Whether the store currently has a live connection and subscription. */

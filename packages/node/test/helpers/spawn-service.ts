@@ -26,7 +26,10 @@ export function assertBuilt(): void {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`pnpm build\` in packages/node first`);
 }
 
-export async function startService(args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningService> {
+/** `listening` as a JSON log line; pass another pattern (first group: the URL) for other log formats. */
+const LISTENING_JSON = /"message":"listening"[^\n]*"url":"([^"]+)"/;
+
+export async function startService(args: string[], env: Record<string, string> = {}, timeoutMs = 15_000, listening = LISTENING_JSON): Promise<RunningService> {
   assertBuilt();
   const child = spawn(process.execPath, [CLI_PATH, 'serve', '--port', '0', ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -43,7 +46,7 @@ export async function startService(args: string[], env: Record<string, string> =
       reject(new Error(`grantkit serve did not start in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, timeoutMs);
     const poll = setInterval(() => {
-      const match = /"message":"listening"[^\n]*"url":"([^"]+)"/.exec(stdout);
+      const match = listening.exec(stdout);
       if (match !== null) {
         clearInterval(poll);
         clearTimeout(deadline);
