@@ -1,21 +1,36 @@
 import { fileURLToPath } from 'node:url';
+import { defineBrowserProvider } from '@vitest/browser';
+import { playwright } from '@vitest/browser-playwright';
+import puppeteer from 'puppeteer-core';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_LAUNCH_OPTIONS, reporters } from '../../vitest.shared.js';
-import { playwright } from '@vitest/browser-playwright';
+import { firefoxBidi } from '../../scripts/vitest-firefox-provider.js';
 import { tokenServerPlugin } from './test/support/token-server-plugin.js';
 
-export default defineConfig({
-  // The dev server that serves the tests also plays the app server: it mints tokens and answers API calls.
-  plugins: [tokenServerPlugin()],
-  resolve: { alias: { '@grantkit/client': fileURLToPath(new URL('./dist/index.js', import.meta.url)) } },
-  test: {
-    reporters: reporters('client-chromium'),
-    include: ['test/**/*.browser.test.ts'],
-    browser: {
-      enabled: true,
-      headless: true,
-      provider: playwright({ launchOptions: CHROMIUM_LAUNCH_OPTIONS }),
-      instances: [{ browser: 'chromium' }],
+/**
+ * The browser tests in one browser: Debian's Chromium through Playwright (`test:browser`, this file's default) or
+ * Debian's Firefox ESR over WebDriver BiDi (`test:firefox`, vitest.firefox.config.ts). Same files, same dev server.
+ */
+export function browserConfig(browser: 'chromium' | 'firefox') {
+  return defineConfig({
+    // The dev server that serves the tests also plays the app server: it mints tokens and answers API calls.
+    plugins: [tokenServerPlugin()],
+    resolve: { alias: { '@grantkit/client': fileURLToPath(new URL('./dist/index.js', import.meta.url)) } },
+    test: {
+      reporters: reporters(`client-${browser}`),
+      include: ['test/**/*.browser.test.ts'],
+      browser: {
+        enabled: true,
+        headless: true,
+        provider: browser === 'chromium'
+          ? playwright({ launchOptions: CHROMIUM_LAUNCH_OPTIONS })
+          : defineBrowserProvider(firefoxBidi(puppeteer)),
+        instances: [{ browser }],
+        // Screenshots are a Playwright command; the Firefox provider has none, and the report says what failed.
+        screenshotFailures: browser === 'chromium',
+      },
     },
-  },
-});
+  });
+}
+
+export default browserConfig('chromium');

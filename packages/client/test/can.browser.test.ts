@@ -1,5 +1,5 @@
-// The local hint in Chromium: native RegExp stands in for RE2, with the same answers as core's authorize (which
-// runs re2js) for the patterns grants use.
+// The local hint in the browser (Chromium and Firefox): native RegExp stands in for RE2, with the same answers as
+// core's authorize (which runs re2js) for the patterns grants use.
 import { authorize, decodeToken, type Permission, type ResourceRef } from '@grantkit/core';
 import { describe, expect, it } from 'vitest';
 import { checkPermission, TokenClient } from '@grantkit/client';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { server } from 'vitest/browser';
 import { KeyInvalidError, parseToken, TokenClient, TokenMalformedError, type ParsedToken } from '@grantkit/client';
 import { PUBNUB_TOKENS } from './fixtures/pubnub-tokens.js';
 
@@ -10,9 +11,13 @@ function normalize(parsed: ParsedToken): Record<string, unknown> {
   return JSON.parse(JSON.stringify({ ...parsed, signature: hex(parsed.signature) }));
 }
 
-describe('parseToken in Chromium', () => {
-  it('runs in a real browser', () => {
-    expect(navigator.userAgent).toContain('Chrome');
+/** What each browser the tests run in (vitest.browser.config.ts) says of itself. */
+const USER_AGENT_MARK: Record<string, string> = { chromium: 'Chrome/', firefox: 'Firefox/' };
+
+describe('parseToken in the browser', () => {
+  it('runs in the real browser it was configured for', () => {
+    expect(USER_AGENT_MARK[server.browser]).toBeDefined();
+    expect(navigator.userAgent).toContain(USER_AGENT_MARK[server.browser]);
     expect(typeof process === 'undefined' || !('versions' in process && process.versions?.node)).toBe(true);
   });
 

@@ -1,5 +1,6 @@
-// TokenClient in Chromium with fake timers (and a fake Date): when refreshes happen, how failures are retried or
-// given up on, what dispose() stops. Tokens are minted in the browser with WebCrypto at the fake time.
+// TokenClient in the browser (Chromium and Firefox) with fake timers (and a fake Date): when refreshes happen, how
+// failures are retried or given up on, what dispose() stops. Tokens are minted in the browser with WebCrypto at the
+// fake time.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   TokenClient, TokenRefreshError, type FetchToken, type RefreshErrorEvent, type TokenEvent,

@@ -1,0 +1,3 @@
+import { browserConfig } from './vitest.browser.config.js';
+
+export default browserConfig('firefox');
