@@ -16,10 +16,12 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
   npm install -g "pnpm@$PNPM_VERSION" --no-fund --no-audit >/dev/null || npm install -g "pnpm@$PNPM_VERSION" --no-fund --no-audit >/dev/null
 fi
 
-# System packages the test suite drives for real: Chromium (browser tests), redis-server (shared revocations).
+# System packages the test suite drives for real: Chromium and Firefox ESR (browser tests), redis-server (shared
+# revocations).
 need=()
 if [ "$mode" = "test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 fi
 if [ "${#need[@]}" -gt 0 ]; then

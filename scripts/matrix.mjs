@@ -3,12 +3,15 @@
 // sense. The machine's Node (20.19+) runs everything through turbo as before, workerd and Chromium included; Node 22,
 // 24 and 26, Bun and Deno (scripts/runtimes.mjs installs them) run the same vitest projects with that runtime's own
 // binary, so the tests execute inside it (vitest's workers are started with the runtime that started vitest).
+// `firefox` runs every package's `test:firefox` script: the same browser tests as Chromium's, in Debian's Firefox ESR
+// (scripts/vitest-firefox-provider.ts; scripts/bootstrap.sh installs the browser, and a missing one fails the run).
 //
 //   node scripts/matrix.mjs [runtime...]     all runtimes by default; expects built packages (`pnpm build`)
 //
 // Each vitest run writes its JSON report into $GRANTKIT_TEST_RESULTS as <suite>@<runtime>.json when that is set, for
 // scripts/test-summary.mjs.
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { childEnv, runStep } from './progress.mjs';
 import { binaryOf, installRuntimes, ROOT, RUNTIMES } from './runtimes.mjs';
@@ -30,6 +33,34 @@ const SUITES = [
   { name: 'edge-fetch-runtime', dir: 'packages/edge', config: 'vitest.fetch.config.ts', on: ['bun', 'deno'] },
   { name: 'example-node-server', dir: 'examples/node-server', config: 'vitest.config.ts', on: NODES },
 ];
+
+/** Browsers besides Chromium, each run through the packages' `test:<id>` scripts on the machine's Node. */
+// The executable's default matches scripts/vitest-firefox-provider.ts, which launches it.
+const BROWSERS = [
+  { id: 'firefox', script: 'test:firefox', executable: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr' },
+];
+
+const MATRIX_IDS = [...RUNTIMES.map((runtime) => runtime.id), ...BROWSERS.map((browser) => browser.id)];
+
+/** Workspace folders (packages/*, examples/*) whose package.json has the script. */
+function foldersWithScript(script) {
+  return ['packages', 'examples'].flatMap((parent) =>
+    readdirSync(join(ROOT, parent), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(ROOT, parent, entry.name, 'package.json')))
+      .map((entry) => `${parent}/${entry.name}`)
+      .filter((dir) => JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')).scripts?.[script]),
+  );
+}
+
+/** What the browser binary says of itself; a missing one is reported, and its runs fail in the provider. */
+function browserVersion(browser) {
+  try {
+    const stdio = ['ignore', 'pipe', 'ignore'];
+    return execFileSync(browser.executable, ['--version'], { encoding: 'utf8', stdio }).trim();
+  } catch {
+    return `not installed at ${browser.executable}`;
+  }
+}
 
 /** The command line that runs vitest inside a runtime. */
 function vitestCommand(runtime, suite) {
@@ -58,9 +89,9 @@ function runtimeEnv(runtime) {
   });
 }
 
-export async function runMatrix(ids = RUNTIMES.map((runtime) => runtime.id)) {
-  const unknown = ids.filter((id) => !RUNTIMES.some((runtime) => runtime.id === id));
-  if (unknown.length > 0) throw new Error(`matrix: unknown runtime ${unknown.join(', ')} (known: ${RUNTIMES.map((r) => r.id).join(', ')})`);
+export async function runMatrix(ids = MATRIX_IDS) {
+  const unknown = ids.filter((id) => !MATRIX_IDS.includes(id));
+  if (unknown.length > 0) throw new Error(`matrix: unknown runtime ${unknown.join(', ')} (known: ${MATRIX_IDS.join(', ')})`);
   for (const suite of SUITES) {
     if (!existsSync(join(ROOT, suite.dir, 'node_modules', 'vitest'))) throw new Error(`matrix: ${suite.dir} has no vitest; run pnpm install`);
   }
@@ -83,6 +114,20 @@ export async function runMatrix(ids = RUNTIMES.map((runtime) => runtime.id)) {
       const [command, args] = vitestCommand(runtime, suite);
       const code = await runStep(`matrix ${runtime.id} ${suite.name}`, command, args, { cwd: join(ROOT, suite.dir), env: runtimeEnv(runtime) });
       results.push({ runtime: runtime.id, suite: suite.name, code, seconds: (Date.now() - started) / 1000 });
+    }
+  }
+  for (const browser of BROWSERS.filter((candidate) => ids.includes(candidate.id))) {
+    const folders = foldersWithScript(browser.script);
+    if (folders.length === 0) throw new Error(`matrix: no package has a ${browser.script} script`);
+    const version = browserVersion(browser);
+    for (const dir of folders) {
+      const started = Date.now();
+      console.log(`matrix: ${browser.id} (${version}): ${dir} (${browser.script})`);
+      const code = await runStep(`matrix ${browser.id} ${dir}`, 'pnpm', ['run', browser.script], {
+        cwd: join(ROOT, dir),
+        env: childEnv(),
+      });
+      results.push({ runtime: browser.id, suite: dir.replace(/^packages\//, ''), code, seconds: (Date.now() - started) / 1000 });
     }
   }
   console.log('matrix: results');

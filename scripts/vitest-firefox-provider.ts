@@ -84,7 +84,8 @@ class FirefoxBidiProvider {
     this.browser ??= (async () => {
       if (!existsSync(FIREFOX_PATH)) {
         throw new Error(
-          `Firefox is not installed at ${FIREFOX_PATH}: run \`apt-get install -y firefox-esr\` (scripts/bootstrap.sh does) or set FIREFOX_PATH`,
+          `Firefox is not installed at ${FIREFOX_PATH}: run \`apt-get install -y firefox-esr\` ` +
+            '(scripts/bootstrap.sh does) or set FIREFOX_PATH',
         );
       }
       return this.puppeteer.launch({
@@ -121,7 +122,8 @@ class FirefoxBidiProvider {
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
     });
-    const outcome = await Promise.race([browser.close().then(() => 'closed' as const, () => 'failed' as const), timedOut]);
+    const closing = browser.close().then(() => 'closed' as const, () => 'failed' as const);
+    const outcome = await Promise.race([closing, timedOut]);
     clearTimeout(timer);
     // A browser that did not close cleanly is stopped by its own pid, never by name.
     if (outcome !== 'closed' && pid !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * Tests in a real browser: the WebCrypto port this package ships, which browsers share with Workers, under the
  * conformance suite. Debian's Chromium through Playwright (`test:browser`, this file's default; the `chromium`
- * project) or Debian's Firefox ESR over WebDriver BiDi (`test:firefox`, vitest.firefox.config.ts; the `firefox` project).
+ * project) or Debian's Firefox ESR over WebDriver BiDi (`test:firefox`, vitest.firefox.config.ts; the `firefox`
+ * project).
  */
 import { fileURLToPath } from 'node:url';
 import { defineBrowserProvider } from '@vitest/browser';
