@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm run ci` (the second half of `npm test`): one build, the static checks, then every test — the runtime matrix
-// (scripts/matrix.mjs: Node 20/22/24/26, Bun, Deno, workerd, Chromium) and the consumer projects installed from the
+// (scripts/matrix.mjs: Node 20/22/24/26, Bun, Deno, workerd, Chromium, Firefox) and the consumer projects installed from the
 // tarballs (scripts/consumers.mjs), `npm start` answering and stopping on SIGTERM (scripts/check-start.mjs) — and one closing "N passed, N failed" line (scripts/test-summary.mjs).
 // Output is plain text off a terminal and never silent for more than ten seconds (scripts/progress.mjs).
 import { rmSync } from 'node:fs';
