@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // One output module per source module (no bundling): with "sideEffects": false, a bundler then drops whole
-    // modules a consumer never touches, so a decode-only browser bundle ships neither cbor-x's encoder nor re2js.
+    // modules a consumer never touches, so a decode-only browser bundle ships neither the token writer nor re2js.
     entry: ['src/**/*.ts', '!src/**/*.test.ts'],
     bundle: false,
     format: ['esm'],

@@ -21,3 +21,4 @@ export { runStoreContract } from './store-contract.js';
 export type { StoreHarness } from './store-contract.js';
 export { runWycheproofHmac } from './wycheproof-hmac.js';
 export type { WycheproofOutcome } from './wycheproof-hmac.js';
+export { KEYSET_PARITY, hex } from './keyset-parity.js';

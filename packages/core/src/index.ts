@@ -44,10 +44,9 @@ export { lintGrant } from './grant/lint-grant.js';
 export type { GrantWarning } from './grant/lint-grant.js';
 export { LIMITS } from './limits.js';
 export { base64UrlEncode, base64UrlDecode } from './token/base64url.js';
-export { compilePattern, looksLikePattern, isAnchored } from './authorize/patterns.js';
+export { compilePattern } from './authorize/patterns.js';
 export type { CompiledPattern } from './authorize/patterns.js';
-export { TOKEN_VERSION, decodeToken, tokenExpiresAt, tokenId } from './token/reader.js';
-export { encodeUnsignedToken, assembleToken } from './token/writer.js';
+export { decodeToken, tokenExpiresAt, tokenId } from './token/reader.js';
 export type { TokenPayload } from './token/reader.js';
 export { parseToken } from './token/parse.js';
 export type { ParsedToken, ParsedPermissions } from './token/parse.js';
@@ -82,7 +81,7 @@ export { tokenCheckBody } from './http/token-check-body.js';
 export type { TokenCheckBody } from './http/token-check-body.js';
 export { OPERATIONS, isOperationName } from './operations/catalog.js';
 export type { OperationName, OperationAccess, OperationService, OperationDefinition } from './operations/catalog.js';
-export { matchOperation, operationRequest, MAX_OPERATION_CHECKS } from './operations/match-request.js';
+export { matchOperation, MAX_OPERATION_CHECKS } from './operations/match-request.js';
 export type {
   PermissionCheck, OperationResources, MatchedOperation, UnknownOperation, OperationRequestInput,
 } from './operations/match-request.js';
@@ -90,8 +89,6 @@ export { decideOperation } from './operations/decide-operation.js';
 export type {
   PresentedCredential, CheckDenyReason, CheckOutcome, OperationDecisionReason, OperationDecision, DecideOperationOptions,
 } from './operations/decide-operation.js';
-export { operationDenial } from './operations/denial.js';
-export type { PubNubDenialBody } from './operations/denial.js';
 export { createOperationGuard, guardNeedsBody } from './operations/guard.js';
 export type { OperationGuardOptions, GuardInput, GuardResult, OperationGuard } from './operations/guard.js';
 export { explainToken } from './operations/explain.js';

@@ -5,31 +5,19 @@
  * WebCrypto port inside workerd, and must arrive at the same constants. The secrets carry a trailing newline (as
  * `echo "$SECRET" | wrangler secret put` or a `.env` file leave them): both runtimes trim it.
  *
- * If the token layout ever changes on purpose, regenerate TOKEN_CURRENT/TOKEN_PREVIOUS here and copy them to the twin.
+ * The environment and the expected bytes are one fixture in `@grantkit/conformance` (`KEYSET_PARITY`), shared by both.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Channel, importKeyset, mintToken, verifyToken } from '@grantkit/core';
+import { hex, KEYSET_PARITY } from '@grantkit/conformance';
+import { importKeyset, mintToken, verifyToken } from '@grantkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AccessManager, NodeHmacKey, nodeCrypto, resolveServiceConfig } from '../src/index.js';
 
-const ENV = {
-  GRANTKIT_SUBSCRIBE_KEY: 'sub-c-parity',
-  GRANTKIT_PUBLISH_KEY: 'pub-c-parity',
-  GRANTKIT_SECRET_KEY: 'sec-c-parity-current\n',
-  GRANTKIT_PREVIOUS_SECRET_KEYS: 'sec-c-parity-previous \n',
-};
-const GRANT = { ttl: 60, authorizedUuid: 'alice', channels: [Channel.id('room-1').read().write()], meta: { plan: 'pro' } };
-const TIMESTAMP = 1_790_000_000;
-const MESSAGE = new TextEncoder().encode('grantkit: the same secret, the same bytes');
-// HMAC-SHA256 of MESSAGE under the trimmed secrets: independent of the token layout.
-const HMAC_CURRENT = 'b2e5579ecd72151d2b498b381a936e63f55e07794f9ce8c3573ea39f081bf56f';
-const HMAC_PREVIOUS = 'c1f8a278a40158b1c18a10fe3d165c77b1a64814bc0fffe6db68be294792bf3b';
-const TOKEN_CURRENT = 'qEF2AkF0GmqxO4BDdHRsGDxDcmVzpURjaGFuoWZyb29tLTEDQ2dycKBDc3BjoEN1c3KgRHV1aWSgQ3BhdKVEY2hhbqBDZ3JwoENzcGOgQ3VzcqBEdXVpZKBEbWV0YaFkcGxhbmNwcm9EdXVpZGVhbGljZUNzaWdYIL58Xi-alcAhMLAwKPCPPE5lz_nXGQsHH1CvACnUtJS4';
-const TOKEN_PREVIOUS = 'qEF2AkF0GmqxO4BDdHRsGDxDcmVzpURjaGFuoWZyb29tLTEDQ2dycKBDc3BjoEN1c3KgRHV1aWSgQ3BhdKVEY2hhbqBDZ3JwoENzcGOgQ3VzcqBEdXVpZKBEbWV0YaFkcGxhbmNwcm9EdXVpZGVhbGljZUNzaWdYIGAVDV14MIwDsNnIghfsRpJmMhlLNXzTqNKx3FxE8aoZ';
+const { env: ENV, grant: GRANT, timestamp: TIMESTAMP, message: MESSAGE } = KEYSET_PARITY;
+const { hmacCurrent: HMAC_CURRENT, hmacPrevious: HMAC_PREVIOUS, tokenCurrent: TOKEN_CURRENT, tokenPrevious: TOKEN_PREVIOUS } = KEYSET_PARITY;
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const cwd = mkdtempSync(join(tmpdir(), 'grantkit-parity-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 

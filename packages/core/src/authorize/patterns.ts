@@ -213,7 +213,7 @@ const PATTERN_HINT = /[*+?^$[\]{}()|\\]/;
 /**
  * Whether a literal resource name looks like it was meant as a pattern (`"2136.*"`, `"^room"`).
  *
- * Exported from `@grantkit/core`.
+ * @internal
  *
  * @param name - A resource name granted by exact match.
  * @returns True when the name contains RegEx syntax.
@@ -229,7 +229,7 @@ export function looksLikePattern(name: string): boolean {
 /**
  * Whether a pattern is anchored at both ends (`^...$`, or `\A...\z`). Unanchored patterns match anywhere in a name.
  *
- * Exported from `@grantkit/core`.
+ * @internal
  *
  * @param source - Pattern source.
  * @returns True when anchored at start and end.

@@ -13,7 +13,7 @@ import type { OperationDecision } from './decide-operation.js';
 /**
  * PubNub's data-plane error body.
  *
- * Exported from `@grantkit/core`.
+ * @internal
  *
  * @example
  * ```ts
@@ -32,7 +32,7 @@ export interface PubNubDenialBody {
  * The status, headers and PubNub-shaped body answering a denied decision. Besides PubNub's headers, `x-grantkit-reason`
  * and `x-grantkit-operation` say why (never the token), for whoever debugs a 403.
  *
- * Exported from `@grantkit/core`.
+ * @internal
  *
  * @param decision - A denial from {@link decideOperation}.
  * @returns `{ status, headers, body }`; `status` is 403.

@@ -148,7 +148,7 @@ export function matchOperation(request: OperationRequestInput): MatchedOperation
  * The checks an operation needs on the given resources: the map applied without a request (for `grantkit explain
  * <token> publish --channel a`, documentation and tests).
  *
- * Exported from `@grantkit/core`.
+ * @internal
  *
  * @param name - The operation.
  * @param named - The channels, groups and uuids it touches.

@@ -30,7 +30,7 @@ import { assertTokenArgument } from '../internal/token-argument.js';
 /**
  * Token format version written by PubNub's server and by grantkit.
  *
- * Exported from `@grantkit/core`.
+ * @internal
  *
  * @example
  * ```ts

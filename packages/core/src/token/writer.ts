@@ -44,7 +44,7 @@ function writeSlots(writer: CborWriter, slots: PermissionSlots): void {
 /**
  * Encodes the unsigned part of a token (the CBOR map without `sig`): the bytes the HMAC covers.
  *
- * Exported from `@grantkit/core`.
+ * @internal
  *
  * @param grant - A validated grant.
  * @param timestamp - Issue time, Unix seconds.
@@ -128,7 +128,7 @@ function tokenText(bytes: Uint8Array): string {
 /**
  * Appends the signature to the unsigned bytes and returns the token text (padded base64url).
  *
- * Exported from `@grantkit/core`.
+ * @internal
  *
  * @param unsigned - Output of {@link encodeUnsignedToken}.
  * @param signature - 32-byte HMAC-SHA256 of `unsigned`.

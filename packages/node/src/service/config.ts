@@ -108,7 +108,7 @@ interface ConfigFile {
 /**
  * The demo keyset's file name inside the data directory.
  *
- * Exported from `@grantkit/node`.
+ * @internal
  *
  * @example
  * ```ts
@@ -234,7 +234,7 @@ function existingDemoKeyset(dataDir: string): KeysetConfig {
  * Loads the demo keyset from `dataDir`, creating it (random secret, mode 0600) on first use. The subscribe and publish
  * keys are fixed (`sub-c-demo`, `pub-c-demo`) so examples can be copied; the secret never is.
  *
- * Exported from `@grantkit/node`.
+ * @internal
  *
  * @param dataDir - The data directory.
  * @returns The demo keyset.

@@ -60,7 +60,7 @@ const SENSITIVE = /token|secret|signature|password|authorization|^auth$|cookie/i
 /**
  * Whether a string names a log level.
  *
- * Exported from `@grantkit/node`.
+ * @internal
  *
  * @param value - Candidate.
  * @returns Whether it is a {@link LogLevel}.

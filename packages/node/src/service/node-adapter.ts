@@ -12,7 +12,7 @@ import { errorBody } from './error-body.js';
 import { lingerAfterResponse } from './linger.js';
 
 /**
- * Options of {@link toRequest} and {@link toNodeListener}.
+ * Options of {@link toNodeListener}.
  *
  * Exported from `@grantkit/node`.
  *
@@ -42,7 +42,7 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
  * Converts a Node request into a web `Request` with a streaming body capped at `maxBodyBytes`. The URL keeps the path
  * exactly as sent (signature v2 covers it); the `Host` header is not trusted for anything.
  *
- * Exported from `@grantkit/node`.
+ * @internal
  *
  * @param incoming - The Node request.
  * @param options - The body cap.
@@ -148,7 +148,7 @@ function bodyStream(incoming: IncomingMessage, limit: number, state: BodyState):
  * is closed after the response, lingering: what the client still sends is dropped for up to 5 s, so it reads the
  * answer rather than a connection reset.
  *
- * Exported from `@grantkit/node`.
+ * @internal
  *
  * @param response - The handler's response.
  * @param outgoing - The Node response to write.

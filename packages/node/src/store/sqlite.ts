@@ -50,7 +50,7 @@ export interface SqliteRevocationStoreOptions {
 /**
  * The database file name inside a data directory.
  *
- * Exported from `@grantkit/node`.
+ * @internal
  *
  * @example
  * ```ts
