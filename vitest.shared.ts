@@ -29,3 +29,25 @@ export const CHROMIUM_LAUNCH_OPTIONS = {
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
   ],
 };
+
+/** The provider modules a package's browser config passes in (the root resolves neither package itself). */
+export interface BrowserProviders<Provider> {
+  playwright: (options: { launchOptions: typeof CHROMIUM_LAUNCH_OPTIONS }) => Provider;
+  firefox: () => Provider;
+}
+
+/**
+ * The `test.browser` block of a package's browser config, for Debian's Chromium (Playwright) or Debian's Firefox ESR
+ * (WebDriver BiDi, scripts/vitest-firefox-provider.ts): headless, one instance, and screenshots on failure only
+ * where the provider can take them.
+ */
+export function browserOptions<Provider>(browser: 'chromium' | 'firefox', providers: BrowserProviders<Provider>) {
+  return {
+    enabled: true,
+    headless: true,
+    provider: browser === 'chromium' ? providers.playwright({ launchOptions: CHROMIUM_LAUNCH_OPTIONS }) : providers.firefox(),
+    instances: [{ browser }],
+    // Screenshots are a Playwright command; the Firefox provider has none, and the report says what failed.
+    screenshotFailures: browser === 'chromium',
+  };
+}

@@ -3,7 +3,7 @@ import { defineBrowserProvider } from '@vitest/browser';
 import { playwright } from '@vitest/browser-playwright';
 import puppeteer from 'puppeteer-core';
 import { defineConfig } from 'vitest/config';
-import { CHROMIUM_LAUNCH_OPTIONS, reporters } from '../../vitest.shared.js';
+import { browserOptions, reporters } from '../../vitest.shared.js';
 import { firefoxBidi } from '../../scripts/vitest-firefox-provider.js';
 import { tokenServerPlugin } from './test/support/token-server-plugin.js';
 
@@ -19,16 +19,7 @@ export function browserConfig(browser: 'chromium' | 'firefox') {
     test: {
       reporters: reporters(`client-${browser}`),
       include: ['test/**/*.browser.test.ts'],
-      browser: {
-        enabled: true,
-        headless: true,
-        provider: browser === 'chromium'
-          ? playwright({ launchOptions: CHROMIUM_LAUNCH_OPTIONS })
-          : defineBrowserProvider(firefoxBidi(puppeteer)),
-        instances: [{ browser }],
-        // Screenshots are a Playwright command; the Firefox provider has none, and the report says what failed.
-        screenshotFailures: browser === 'chromium',
-      },
+      browser: browserOptions(browser, { playwright, firefox: () => defineBrowserProvider(firefoxBidi(puppeteer)) }),
     },
   });
 }

@@ -9,7 +9,7 @@ import { defineBrowserProvider } from '@vitest/browser';
 import { playwright } from '@vitest/browser-playwright';
 import puppeteer from 'puppeteer-core';
 import { defineConfig } from 'vitest/config';
-import { CHROMIUM_LAUNCH_OPTIONS, reporters } from '../../vitest.shared.js';
+import { browserOptions, reporters } from '../../vitest.shared.js';
 import { firefoxBidi } from '../../scripts/vitest-firefox-provider.js';
 import { builtEntry } from './test/node/built-entry.js';
 
@@ -21,16 +21,7 @@ export function browserConfig(browser: 'chromium' | 'firefox') {
       reporters: reporters(`edge-${browser}`),
       name: browser,
       include: ['test/browser/**/*.browser.test.ts'],
-      browser: {
-        enabled: true,
-        headless: true,
-        provider: browser === 'chromium'
-          ? playwright({ launchOptions: CHROMIUM_LAUNCH_OPTIONS })
-          : defineBrowserProvider(firefoxBidi(puppeteer)),
-        instances: [{ browser }],
-        // Screenshots are a Playwright command; the Firefox provider has none, and the report says what failed.
-        screenshotFailures: browser === 'chromium',
-      },
+      browser: browserOptions(browser, { playwright, firefox: () => defineBrowserProvider(firefoxBidi(puppeteer)) }),
     },
   });
 }
