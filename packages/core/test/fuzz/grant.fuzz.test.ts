@@ -30,6 +30,14 @@ function anyJson(random: Random, depth = 0): unknown {
   return Object.fromEntries(Array.from({ length: random.below(4) }, () => [random.pick(NAMES), anyJson(random, depth + 1)]));
 }
 
+/**
+ * Sets an own property, as `JSON.parse` creates one: `node.__proto__ = value` would set the prototype instead (and
+ * throw on a cycle), which no request body can do.
+ */
+function put(node: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** Replaces, adds or deletes something at a random path of a grant body. */
 function mutateBody(random: Random, body: Record<string, unknown>): unknown {
   const copy = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
@@ -41,9 +49,9 @@ function mutateBody(random: Random, body: Record<string, unknown>): unknown {
       const child = key === undefined ? undefined : node[key];
       if (key === undefined || typeof child !== 'object' || child === null || random.below(3) === 0) {
         const roll = random.below(4);
-        if (roll === 0 && key !== undefined) node[key] = anyJson(random);
+        if (roll === 0 && key !== undefined) put(node, key, anyJson(random));
         else if (roll === 1 && key !== undefined) delete node[key];
-        else node[random.pick(NAMES)] = random.below(2) === 0 ? random.below(256) : anyJson(random);
+        else put(node, random.pick(NAMES), random.below(2) === 0 ? random.below(256) : anyJson(random));
         break;
       }
       node = child as Record<string, unknown>;
