@@ -177,14 +177,15 @@ describe('data files are readable by their owner only', () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
   const mode = (path: string) => statSync(path).mode & 0o777;
 
-  it('creates the SQLite database, -wal and -shm 0600 in a directory anyone can read', () => {
+  it('creates the SQLite database, -wal and -shm 0600 in a directory anyone can read', async () => {
     const previous = process.umask(0o022);
     try {
       const path = join(directory, 'open.sqlite3');
       const store = new SqliteRevocationStore({ path, purgeIntervalMs: 0 });
-      store.revoke('id-1', Math.floor(Date.now() / 1000) + 60);
+      // Committed by the writer thread's own connection: the files it writes keep the owner-only mode too.
+      await store.revoke('id-1', Math.floor(Date.now() / 1000) + 60);
       for (const file of [path, `${path}-wal`, `${path}-shm`]) expect([file, mode(file).toString(8)]).toEqual([file, '600']);
-      store.close();
+      await store.close();
     } finally {
       process.umask(previous);
     }
@@ -198,13 +199,13 @@ describe('data files are readable by their owner only', () => {
     store.close();
   });
 
-  it('does the same in the default data directory', () => {
+  it('does the same in the default data directory', async () => {
     const dataDir = join(directory, 'data');
     const store = new SqliteRevocationStore({ dataDir, purgeIntervalMs: 0 });
-    store.revoke('id-2', Math.floor(Date.now() / 1000) + 60);
+    await store.revoke('id-2', Math.floor(Date.now() / 1000) + 60);
     expect(mode(store.path).toString(8)).toBe('600');
     expect(mode(`${store.path}-wal`).toString(8)).toBe('600');
-    store.close();
+    await store.close();
   });
 });
 

@@ -166,15 +166,13 @@ export class CborReader {
     this.need(length);
     const start = this.position;
     this.position += length;
-    // Short ASCII keys and names dominate tokens; skip TextDecoder's call overhead for them.
+    // Short ASCII keys and names dominate tokens: one fromCharCode call makes a flat string (concatenating a
+    // character at a time made a chain of partial strings per name), and skips TextDecoder's call overhead.
     if (length <= 32) {
-      let ascii = '';
-      for (let index = start; index < start + length; index++) {
-        const byte = this.bytes[index]!;
-        if (byte >= 0x80) return this.utf8(start, length);
-        ascii += String.fromCharCode(byte);
-      }
-      return ascii;
+      const bytes = this.bytes;
+      let high = 0;
+      for (let index = start; index < start + length; index++) high |= bytes[index]!;
+      if (high < 0x80) return String.fromCharCode.apply(null, bytes.subarray(start, start + length) as unknown as number[]);
     }
     return this.utf8(start, length);
   }

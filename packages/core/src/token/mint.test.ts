@@ -76,7 +76,7 @@ describe('verifyToken', () => {
 });
 
 describe('verifyToken decode cache', () => {
-  it('gives the same answer the second time, from a frozen decode, with the signature checked each time', () => {
+  it('gives the same answer the second time, from a frozen decode, and only under a key that verified it', () => {
     const token = mintToken({ ttl: 10, channels: [Channel.id('cached').read()], meta: { a: 1 } }, key, { timestamp: T });
     const first = verifyToken(token, key, { now: T });
     const second = verifyToken(token, key, { now: T });
@@ -92,6 +92,15 @@ describe('verifyToken decode cache', () => {
     );
     // Time is checked on every call.
     expect(() => verifyToken(token, key, { now: T + 600 })).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_EXPIRED' }));
+    // Answered from the cache under the same key object wherever it sits in the list (rotation), never without it:
+    // another key object for the same secret verifies by recomputing the tag.
+    const other = nodeCrypto.importKey('someone-else');
+    expect(verifyToken(token, [other, key], { now: T }).keyIndex).toBe(1);
+    expect(verifyToken(token, [other, nodeCrypto.importKey('sec-c-unit')], { now: T }).keyIndex).toBe(1);
+    expect(() => verifyToken(token, [other], { now: T })).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_SIGNATURE_INVALID' }));
+    // A token differing in one character is another token: never answered from this one's entry.
+    const tampered = token.slice(0, 20) + (token[20] === 'A' ? 'B' : 'A') + token.slice(21);
+    expect(() => verifyToken(tampered, key, { now: T })).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_TOKEN_/) }));
   });
 
   it('keeps answering correctly past its size bound, and never caches a forgery', () => {
@@ -111,6 +120,11 @@ describe('verifyToken decode cache', () => {
     const token = mintToken({ ttl: 10, channels: [Channel.id('async-cached').read()] }, key, { timestamp: T });
     const first = await verifyToken(token, asyncKey, { now: T });
     expect(await verifyToken(token, asyncKey, { now: T })).toEqual(first);
+    // From the cache too, an asynchronous key answers with a Promise, and a failure is a rejection, not a throw.
+    const cached = verifyToken(token, asyncKey, { now: T });
+    expect(cached).toBeInstanceOf(Promise);
+    expect(await cached).toEqual(first);
+    await expect(verifyToken(token, asyncKey, { now: T + 600 })).rejects.toMatchObject({ code: 'ERR_TOKEN_EXPIRED' });
   });
 });
 

@@ -8,7 +8,7 @@ import {
   TokenExpiredError, TokenMalformedError, TokenNotYetValidError, TokenSignatureInvalidError,
 } from '../errors.js';
 import { FifoCache } from '../internal/fifo-cache.js';
-import { isPromise, andThen, type MaybePromise } from '../internal/maybe-promise.js';
+import { isPromise, type MaybePromise } from '../internal/maybe-promise.js';
 import { MAX_TTL, MIN_TTL } from '../limits.js';
 import type { HmacKey, KeyResult } from '../ports.js';
 import { readToken, signedBytesOf, tokenExpiresAt, tokenId, TOKEN_VERSION, type TokenPayload } from './reader.js';
@@ -54,9 +54,11 @@ export interface VerifiedToken extends TokenPayload {
 
 /**
  * Verifies a token: well-formed, signed by one of `keys` (current first, then previous secrets for rotation),
- * compared in constant time by the key, and currently valid. The signature and the time are checked on every call;
- * the decode of a token that already verified twice is reused, so treat the result as read-only (its permission
- * records may be frozen).
+ * compared in constant time by the key, and currently valid. The version, the lifetime bounds and the time are
+ * checked on every call. A token whose exact text already verified twice under a key still in `keys` is answered
+ * from that verification (HMAC is deterministic: the same bytes under the same key give the same tag, so recomputing
+ * it cannot change the answer; fast-jwt's cache does the same), and its decode is reused, so treat the result as
+ * read-only (its permission records may be frozen).
  *
  * Exported from `@grantkit/core`.
  *
@@ -78,30 +80,54 @@ export function verifyToken<K extends HmacKey>(
   options: VerifyTokenOptions = {},
 ): KeyResult<K, VerifiedToken> {
   const known = typeof token === 'string' ? decoded.get(token) : undefined;
+  if (known !== undefined) {
+    // Identity, not equality: the key object that matched must still be one of the keys offered now (rotation).
+    const keyIndex = Array.isArray(keys) ? keys.indexOf(known.key) : keys === known.key ? 0 : -1;
+    if (keyIndex >= 0) {
+      if (!known.async) return verified(known, keyIndex, options) as KeyResult<K, VerifiedToken>;
+      return Promise.resolve(known).then((entry) => verified(entry, keyIndex, options)) as KeyResult<K, VerifiedToken>;
+    }
+  }
   const entry = known ?? decodeForVerify(token);
-  const { payload, signedBytes } = entry;
   const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
-  // The signature is checked on every call, cached decode or not: the cache saves parsing, never crypto.
-  return andThen(matchKey(list, signedBytes, payload.signature, 0), (keyIndex) => {
-    if (keyIndex < 0) throw new TokenSignatureInvalidError();
-    if (known === undefined) rememberIfSeenBefore(token, entry);
-    // Built field by field (not spread) so every verified token shares one object shape: this is the hot path.
-    const verified: VerifiedToken = {
-      version: payload.version,
-      timestamp: payload.timestamp,
-      ttl: payload.ttl,
-      authorizedUuid: payload.authorizedUuid,
-      resources: payload.resources,
-      patterns: payload.patterns,
-      meta: payload.meta,
-      signature: payload.signature.slice(), // a copy: the cached bytes must stay as they were signed
-      expiresAt: entry.expiresAt,
-      id: entry.id,
-      keyIndex,
-    };
-    if (options.ignoreTime !== true) checkTime(verified, options);
-    return verified;
-  }) as KeyResult<K, VerifiedToken>;
+  const match = matchKey(list, entry.signedBytes, entry.payload.signature, 0);
+  if (!isPromise(match)) return checked(token, entry, list, match, false, options) as KeyResult<K, VerifiedToken>;
+  return match.then((keyIndex) => checked(token, entry, list, keyIndex, true, options)) as KeyResult<K, VerifiedToken>;
+}
+
+function checked(
+  token: string,
+  entry: DecodedForVerify,
+  keys: readonly HmacKey[],
+  keyIndex: number,
+  async: boolean,
+  options: VerifyTokenOptions,
+): VerifiedToken {
+  if (keyIndex < 0) throw new TokenSignatureInvalidError();
+  if (entry.key === undefined) rememberIfSeenBefore(token, entry, keys[keyIndex]!, async);
+  return verified(entry, keyIndex, options);
+}
+
+function verified(entry: DecodedForVerify, keyIndex: number, options: VerifyTokenOptions): VerifiedToken {
+  const { payload } = entry;
+  // Every check that reads the payload runs on every call, cached or not: a cache may save work, never a refusal.
+  checkPayload(payload);
+  // Built field by field (not spread) so every verified token shares one object shape: this is the hot path.
+  const result: VerifiedToken = {
+    version: payload.version,
+    timestamp: payload.timestamp,
+    ttl: payload.ttl,
+    authorizedUuid: payload.authorizedUuid,
+    resources: payload.resources,
+    patterns: payload.patterns,
+    meta: payload.meta,
+    signature: payload.signature.slice(), // a copy: the cached bytes must stay as they were signed
+    expiresAt: entry.expiresAt,
+    id: entry.id,
+    keyIndex,
+  };
+  if (options.ignoreTime !== true) checkTime(result, options);
+  return result;
 }
 
 /** A decoded token ready to verify: immutable, so one decode can serve every request that presents the token. */
@@ -110,37 +136,38 @@ interface DecodedForVerify {
   signedBytes: Uint8Array;
   expiresAt: number;
   id: string;
+  /** Once remembered: the key whose tag matched, and whether it answered asynchronously. */
+  key?: HmacKey;
+  async?: boolean;
 }
 
-// Servers see the same token on request after request. Keeping a verified token's immutable decode skips the parsing
-// (most of a verify's cost beside the HMAC) from its third presentation on; the HMAC still runs every time. A token
-// is kept on its second successful verification, so one-off tokens pay only a set insertion, not the freezing.
-// Only tokens whose signature matched are counted, so forgeries cannot churn it; both sets are bounded, FIFO.
+// Servers see the same token on request after request. Keeping a verified token's immutable decode, with the key it
+// verified under, answers it from its third presentation on without parsing or re-hashing (the payload checks and the
+// time still run, and only while that key is still offered). A token is kept on its second successful verification,
+// so one-off tokens pay only a set insertion, not the freezing. Only tokens whose signature matched are counted, so
+// forgeries cannot churn it; both sets are bounded, FIFO. Lookups are by the whole token text (a Map compares the
+// full string), so a different token can never be answered from another's entry, and the canonical-form check, a
+// function of that text alone, holds for every hit as it held when the entry was made.
 const DECODE_CACHE_SIZE = 1_024;
 const DECODE_CACHE_MAX_TOKEN = 4_096;
 const decoded = new FifoCache<string, DecodedForVerify>(DECODE_CACHE_SIZE);
 const seenOnce = new FifoCache<string, true>(DECODE_CACHE_SIZE * 4);
 
-function rememberIfSeenBefore(token: string, entry: DecodedForVerify): void {
+function rememberIfSeenBefore(token: string, entry: DecodedForVerify, key: HmacKey, async: boolean): void {
   if (token.length > DECODE_CACHE_MAX_TOKEN) return;
   if (!seenOnce.delete(token)) {
     seenOnce.set(token, true);
     return;
   }
+  entry.key = key;
+  entry.async = async;
   remember(token, entry);
 }
 
 function decodeForVerify(token: string): DecodedForVerify {
   const read = readToken(token);
   const { payload } = read;
-  if (payload.version !== TOKEN_VERSION) {
-    throw new TokenMalformedError(`token version ${payload.version} is not supported`, { field: 'token.v' });
-  }
-  // Only what a keyset can mint verifies: a lifetime of 1..43,200 minutes (issue times are bounded by the expiry
-  // check in the reader).
-  if (payload.ttl < MIN_TTL || payload.ttl > MAX_TTL) {
-    throw new TokenMalformedError(`token ttl ${payload.ttl} is outside ${MIN_TTL}..${MAX_TTL} minutes`, { field: 'token.ttl' });
-  }
+  checkPayload(payload);
   const signedBytes = signedBytesOf(read);
   // One signed token has one text (padding aside): a wider map header or a text-string `sig` key is refused, not
   // verified as the same token.
@@ -148,6 +175,19 @@ function decodeForVerify(token: string): DecodedForVerify {
     throw new TokenMalformedError('token is not in canonical form (map header, or sig not last as a 32-byte byte string)', { field: 'token' });
   }
   return { payload, signedBytes, expiresAt: tokenExpiresAt(payload), id: tokenId(payload) };
+}
+
+/**
+ * What a verified token's payload must satisfy beyond its encoding: the version, and only what a keyset can mint, a
+ * lifetime of 1..43,200 minutes (issue times are bounded by the expiry check in the reader).
+ */
+function checkPayload(payload: TokenPayload): void {
+  if (payload.version !== TOKEN_VERSION) {
+    throw new TokenMalformedError(`token version ${payload.version} is not supported`, { field: 'token.v' });
+  }
+  if (payload.ttl < MIN_TTL || payload.ttl > MAX_TTL) {
+    throw new TokenMalformedError(`token ttl ${payload.ttl} is outside ${MIN_TTL}..${MAX_TTL} minutes`, { field: 'token.ttl' });
+  }
 }
 
 function remember(token: string, entry: DecodedForVerify): void {

@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import { DEMO_KEYSET_FILE, resolveServiceConfig, type ServiceConfig } from '../service/config.js';
-import { createJsonLogger, createPrettyLogger } from '../service/logger.js';
+import { batchWrites, createJsonLogger, createPrettyLogger } from '../service/logger.js';
 import { startServer } from '../service/server.js';
 import { VERSION } from '../version.js';
 import { UsageError, type CliContext } from './cli-context.js';
@@ -70,9 +70,13 @@ export async function serveCommand(context: CliContext): Promise<void> {
     throw error;
   }
   const format = values.json === true ? 'json' : config.logFormat === 'auto' ? (context.isTty ? 'pretty' : 'json') : config.logFormat;
+  // Access logs leave the request path: one write per event-loop turn (whichever format), flushed before the process
+  // ends.
+  const output = batchWrites(context.stdout);
+  process.once('exit', output.flush);
   const logger = format === 'pretty'
-    ? createPrettyLogger({ level: config.logLevel, write: context.stdout, color: context.isTty && context.env.NO_COLOR === undefined })
-    : createJsonLogger({ level: config.logLevel, write: context.stdout, base: { service: 'grantkit' } });
+    ? createPrettyLogger({ level: config.logLevel, write: output.write, color: context.isTty && context.env.NO_COLOR === undefined })
+    : createJsonLogger({ level: config.logLevel, write: output.write, base: { service: 'grantkit' } });
   for (const warning of config.warnings) logger.warn('configuration', { warning });
   const opened = await openStore(config, logger);
   const pingable = opened.store as { ping?: () => unknown } | undefined;
@@ -96,6 +100,8 @@ export async function serveCommand(context: CliContext): Promise<void> {
     });
   } catch (error) {
     await opened.store?.close?.();
+    output.flush();
+    process.off('exit', output.flush);
     throw error;
   }
   const running = server;
@@ -105,6 +111,7 @@ export async function serveCommand(context: CliContext): Promise<void> {
     const remove = context.onSignal((signal) => {
       if (stopping) {
         logger.warn('second signal: exiting without waiting', { signal });
+        output.flush();
         process.exit(1);
       }
       stopping = true;
@@ -114,6 +121,8 @@ export async function serveCommand(context: CliContext): Promise<void> {
         await opened.store?.close?.();
         remove();
         logger.info('stopped', {});
+        output.flush();
+        process.off('exit', output.flush);
         resolve();
       })();
     });

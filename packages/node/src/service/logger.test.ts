@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonLogger, createPrettyLogger, isLogLevel } from './logger.js';
+import { batchWrites, createJsonLogger, createPrettyLogger, isLogLevel } from './logger.js';
 
 describe('createJsonLogger', () => {
   it('writes one JSON object per line, filtered by level', () => {
@@ -47,5 +47,31 @@ describe('createPrettyLogger', () => {
     const lines: string[] = [];
     createPrettyLogger({ color: true, write: (line) => lines.push(line) }).warn('slow');
     expect(lines[0]).toContain('\u001b[33mWARN \u001b[0m slow');
+  });
+});
+
+describe('batchWrites', () => {
+  it('writes the lines of one event-loop turn at once, in order, and flush writes what is pending', async () => {
+    const writes: string[] = [];
+    const batch = batchWrites((text) => writes.push(text));
+    batch.write('a\n');
+    batch.write('b\n');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['a\nb\n']);
+    batch.write('c\n');
+    batch.flush();
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(2);
+  });
+
+  it('flushes at once when a burst passes 64 KiB', () => {
+    const writes: string[] = [];
+    const batch = batchWrites((text) => writes.push(text));
+    const line = `${'x'.repeat(1_023)}\n`;
+    for (let index = 0; index < 64; index++) batch.write(line);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toHaveLength(64 * 1_024);
   });
 });

@@ -11,6 +11,27 @@ const directory = mkdtempSync(join(tmpdir(), 'grantkit-sqlite-unit-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('SqliteRevocationStore', () => {
+  it('commits revokes off the event loop: each resolves once durable, all are seen at once by another connection', async () => {
+    const store = new SqliteRevocationStore({ dataDir: join(directory, 'group') });
+    const ids = Array.from({ length: 300 }, (_, index) => `token-${index}`);
+    const writes = ids.map((id) => store.revoke(id, 4_000_000_000));
+    // Accepted, not yet durable: the writer thread has not committed them, and lookups still answer meanwhile.
+    expect(writes.every((write) => write instanceof Promise)).toBe(true);
+    expect(store.isRevoked('token-0')).toBe(false);
+    await Promise.all(writes);
+    expect(ids.every((id) => store.isRevoked(id))).toBe(true);
+    const other = openSqlite(store.path).connection;
+    expect(other.prepare('SELECT count(*) AS total FROM revocations').get()).toEqual({ total: 300 });
+    other.close();
+    // Revokes accepted before close are committed by close.
+    const last = store.revoke('token-last', 4_000_000_000);
+    await store.close();
+    await last;
+    const reopened = new SqliteRevocationStore({ dataDir: join(directory, 'group') });
+    expect(reopened.isRevoked('token-last')).toBe(true);
+    await reopened.close();
+  });
+
   it('creates the file in the data directory with WAL and synchronous=FULL', () => {
     const store = new SqliteRevocationStore({ dataDir: join(directory, 'a') });
     expect(store.path).toBe(join(directory, 'a', 'revocations.sqlite3'));
@@ -20,11 +41,11 @@ describe('SqliteRevocationStore', () => {
     store.close();
   });
 
-  it('persists revocations across reopen and answers synchronously', () => {
+  it('persists revocations across reopen and answers lookups synchronously', async () => {
     const first = new SqliteRevocationStore({ dataDir: join(directory, 'b') });
-    first.revoke('token-a', 4_000_000_000);
-    first.revoke('token-a', 3_000_000_000); // a second revoke never shortens the entry
-    first.close();
+    await first.revoke('token-a', 4_000_000_000);
+    await first.revoke('token-a', 3_000_000_000); // a second revoke never shortens the entry
+    await first.close();
     const second = new SqliteRevocationStore({ dataDir: join(directory, 'b') });
     const answer = second.isRevoked('token-a');
     expect(answer).toBe(true);
@@ -45,9 +66,12 @@ describe('SqliteRevocationStore', () => {
     store.close();
   });
 
-  it('fails closed (ERR_STORE_UNAVAILABLE) when the database cannot be opened', () => {
+  it('fails closed (ERR_STORE_UNAVAILABLE) when the database cannot be opened, or is closed with revokes to write', async () => {
+    const file = new SqliteRevocationStore({ dataDir: join(directory, 'closed') });
+    await file.close();
+    expect(() => file.revoke('x', 10)).toThrow(expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }));
     const locked = join(directory, 'locked');
-    new SqliteRevocationStore({ dataDir: locked }).close();
+    await new SqliteRevocationStore({ dataDir: locked }).close();
     chmodSync(join(locked, 'revocations.sqlite3'), 0o000);
     chmodSync(locked, 0o500);
     try {

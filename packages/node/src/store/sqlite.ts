@@ -1,23 +1,30 @@
 /**
  * Embedded SQLite revocation store (the default): one file in the data directory, safe to share between processes
- * on one machine (WAL), durable across `kill -9`, and synchronous, so lookups on the hot path never await.
+ * on one machine (WAL), durable across `kill -9`. Lookups are synchronous, so the hot path never awaits.
  *
  * Durability: `journal_mode = WAL` with `synchronous = FULL`. WAL alone already survives a killed process (a
  * committed transaction is in the WAL file, in the OS page cache); FULL also fsyncs the WAL on every commit, so a
- * revoke that answered 200 survives a power loss too. Revokes are rare, so the extra fsync costs nothing that
- * matters; lookups are reads and never fsync.
+ * revoke that answered 200 survives a power loss too. The fsync takes milliseconds, so revokes to a database file
+ * are committed by a worker thread in group commits (`./sqlite-writer.ts`): a revoke resolves once durable, and the
+ * event loop keeps answering lookups meanwhile. Lookups are reads and never fsync.
  *
  * Files: the database and its `-wal`/`-shm` are created readable by their owner only (0600), wherever they are.
  *
  * @module
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   StoreUnavailableError, assertRevocationEntry, assertTokenId, type Clock, type RevocationStore,
 } from '@grantkit/core';
 import { openSqlite, type SqliteConnection, type SqliteDriverName, type SqliteStatement } from './drivers.js';
 import { isFilePath, restrictToOwner } from './private-file.js';
+import { SqliteWriter } from './sqlite-writer.js';
+
+// Keep the later expiry if one token is revoked twice with different expiries (it never is, but be monotonic).
+const INSERT_SQL = `INSERT INTO revocations (token_id, expires_at) VALUES (?, ?)
+  ON CONFLICT (token_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`;
 
 /**
  * Options of {@link SqliteRevocationStore}.
@@ -60,8 +67,9 @@ export interface SqliteRevocationStoreOptions {
 export const SQLITE_FILE_NAME = 'revocations.sqlite3';
 
 /**
- * A revocation denylist in SQLite: `node:sqlite` where the runtime has it, else `better-sqlite3`. All methods are
- * synchronous; failures throw `ERR_STORE_UNAVAILABLE`, so authorization fails closed.
+ * A revocation denylist in SQLite: `node:sqlite` where the runtime has it, else `better-sqlite3`. Lookups are
+ * synchronous; `revoke` resolves once the entry is durable (on Node, committed off the event loop for a database
+ * file; at once for `:memory:`). Failures throw or reject `ERR_STORE_UNAVAILABLE`, so authorization fails closed.
  *
  * Exported from `@grantkit/node`.
  *
@@ -69,9 +77,9 @@ export const SQLITE_FILE_NAME = 'revocations.sqlite3';
  * ```ts
  * import { SqliteRevocationStore } from '@grantkit/node';
  * const store = new SqliteRevocationStore({ dataDir: './.grantkit-data' });
- * store.revoke(verified.id, verified.expiresAt);
+ * await store.revoke(verified.id, verified.expiresAt);
  * store.isRevoked(verified.id); // true
- * store.close();
+ * await store.close();
  * ```
  */
 export class SqliteRevocationStore implements RevocationStore {
@@ -86,6 +94,8 @@ export class SqliteRevocationStore implements RevocationStore {
   readonly #count: SqliteStatement;
   readonly #clock: Clock;
   readonly #timer: NodeJS.Timeout | undefined;
+  /** The off-loop writer; undefined for `:memory:` (a worker cannot share a private in-memory database). */
+  readonly #writer: SqliteWriter | undefined;
   #closed = false;
 
   /**
@@ -123,12 +133,22 @@ export class SqliteRevocationStore implements RevocationStore {
         expires_at INTEGER NOT NULL
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS revocations_expires_at ON revocations (expires_at);`);
-      // Keep the later expiry if one token is revoked twice with different expiries (it never is, but be monotonic).
-      this.#insert = this.#database.prepare(`INSERT INTO revocations (token_id, expires_at) VALUES (?, ?)
-        ON CONFLICT (token_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`);
+      this.#insert = this.#database.prepare(INSERT_SQL);
       this.#select = this.#database.prepare('SELECT 1 AS found FROM revocations WHERE token_id = ?');
       this.#purge = this.#database.prepare('DELETE FROM revocations WHERE expires_at <= ?');
       this.#count = this.#database.prepare('SELECT count(*) AS total FROM revocations');
+      // The off-loop writer needs Node's worker threads; Bun and Deno keep committing on the main connection. The
+      // file already exists (created 0600 above), so the worker's connection opens it with its mode unchanged.
+      const node = process.versions.bun === undefined && (globalThis as { Deno?: unknown }).Deno === undefined;
+      this.#writer = isFilePath(this.path) && node
+        ? new SqliteWriter({
+          driver: this.driver,
+          modulePath: this.driver === 'better-sqlite3' ? createRequire(import.meta.url).resolve('better-sqlite3') : 'node:sqlite',
+          path: this.path,
+          busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+          insertSql: INSERT_SQL,
+        })
+        : undefined;
     } catch (cause) {
       this.#database.close();
       throw new StoreUnavailableError('sqlite revocation store could not be opened', { cause });
@@ -148,12 +168,19 @@ export class SqliteRevocationStore implements RevocationStore {
   }
 
   /**
-   * Records a revocation until `expiresAt`; returns once it is on disk (fsynced).
-   * @throws `StoreUnavailableError` `ERR_STORE_UNAVAILABLE`; `RequestInvalidError` for a bad id or time.
+   * Records a revocation until `expiresAt`; resolves once it is on disk (fsynced), committed together with every
+   * other revoke that arrived meanwhile.
+   * @throws `RequestInvalidError` for a bad id or time, `StoreUnavailableError` `ERR_STORE_UNAVAILABLE` when closed
+   *   (both synchronously); the promise rejects `ERR_STORE_UNAVAILABLE` when the write fails.
    */
-  revoke(tokenId: string, expiresAt: number): void {
+  revoke(tokenId: string, expiresAt: number): Promise<void> | void {
     assertRevocationEntry(tokenId, expiresAt);
-    this.#run(() => this.#insert.run(tokenId, expiresAt));
+    if (this.#writer === undefined) {
+      this.#run(() => this.#insert.run(tokenId, expiresAt));
+      return;
+    }
+    if (this.#closed) throw new StoreUnavailableError('sqlite revocation store is closed');
+    return this.#writer.write(tokenId, expiresAt);
   }
 
   /**
@@ -185,12 +212,16 @@ export class SqliteRevocationStore implements RevocationStore {
     this.#run(() => this.#select.get(''));
   }
 
-  /** Stops the purge timer and closes the database; later calls throw `ERR_STORE_UNAVAILABLE`. */
-  close(): void {
+  /**
+   * Stops the purge timer and closes the database; revokes already accepted are committed first. Later calls throw
+   * `ERR_STORE_UNAVAILABLE`.
+   */
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#database.close();
+    await this.#writer?.close();
   }
 
   #run<T>(operation: () => T): T {
