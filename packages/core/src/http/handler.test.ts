@@ -8,7 +8,7 @@ import type { RevocationStore } from '../ports.js';
 import { Channel } from '../grant/builders.js';
 import { signRequestV2 } from '../signature-v2.js';
 import type { Keyset } from '../keysets.js';
-import { createGrantHandler, type HandlerEvent } from './handler.js';
+import { createGrantHandler, splitRequestTarget, type GrantRequest, type HandlerEvent } from './handler.js';
 
 const NOW = 1_795_353_361;
 const key = nodeCrypto.importKey('sec-c-test');
@@ -242,5 +242,33 @@ describe('signature v2 as the SDKs send it', () => {
     const response = await handler(request(`uuid=a+b&timestamp=${NOW}`, { uuid: 'a-b', timestamp: String(NOW) }));
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('"message":"Signature does not match"');
+  });
+});
+
+describe('handler.handle: the same routes without web objects', () => {
+  it('splits a target exactly as new URL does (path with dot segments resolved, query as url.search gives it)', () => {
+    const piece = fc.constantFrom('a', 'Z', '0', '-', '.', '..', '%2e', '%2E', '%', '%41', '%zz', "'", '"', ' ', '!', '$', '&', '(', '=', ':', '@', '+', ',', ';', '*', '~', '?', '/', '//', '#', '\\', '^', '`', '{', '|', 'é', '[');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 16 }), (pieces) => {
+      const target = `/${pieces.join('')}`;
+      const url = new URL(`http://localhost${target}`);
+      expect(splitRequestTarget(target)).toEqual({ path: url.pathname, search: url.search.slice(1) });
+    }), { numRuns: 2_000 });
+  });
+
+  it('answers a GrantRequest as the web form answers the same Request: status, headers and body', async () => {
+    const handler = createGrantHandler({ keysets: new Map([[keyset.subscribeKey, keyset]]), clock: () => NOW });
+    const token = mintToken({ ttl: 15, channels: [Channel.id('a').read()] }, key, { timestamp: NOW });
+    const targets = [
+      '/health', '/nowhere', `/grantkit/v1/sub-c-test/authorize?channel=a&permission=read&auth=${token}`,
+      '/grantkit/v1/sub-c-test/authorize?channel=a&permission=write', '/v3/pam/sub-c-test/grant?timestamp=1', '/v3/pam/%E0%A4%A/grant',
+    ];
+    for (const target of targets) {
+      const method = target.startsWith('/v3') ? 'POST' : 'GET';
+      const request: GrantRequest = { method, target, header: () => undefined, text: async () => '{}' };
+      const direct = await handler.handle(request);
+      const web = await handler(new Request(`http://localhost${target}`, method === 'POST' ? { method, body: '{}' } : {}));
+      expect([target, direct.status, direct.body]).toEqual([target, web.status, await web.text()]);
+      expect(Object.fromEntries(web.headers)).toMatchObject(direct.headers);
+    }
   });
 });

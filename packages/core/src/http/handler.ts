@@ -1,7 +1,11 @@
 /**
- * The Access Manager REST surface as one web-standard handler, `(request: Request) => Promise<Response>`, shared by
- * the Node service (through a thin `node:http` adapter) and the Workers endpoint. It performs no I/O of its own:
- * keysets, crypto keys and the revocation store are injected.
+ * The Access Manager REST surface as one handler shared by every runtime. It performs no I/O of its own: keysets,
+ * crypto keys and the revocation store are injected. Its routes read a minimal {@link GrantRequest} (method, target,
+ * one header at a time, the body as bounded text) and answer a plain {@link GrantReply}, so it comes in two forms
+ * over the same code: the web-standard `(request: Request) => Promise<Response>` (Workers, Deno, Bun, tests) and
+ * `handler.handle(grantRequest)` for adapters that read a request lazily instead of building web `Request` /
+ * `Response` objects with their streams and abort signals (the Node service: profiled under load, those objects
+ * cost more than all the token work of a request).
  *
  * Routes (PubNub-compatible unless noted):
  * - `POST /v3/pam/{subscribeKey}/grant`: signature v2; JSON body as the official SDKs send it → `{status, data: {message, token}, service}`.
@@ -82,7 +86,59 @@ export interface GrantHandlerOptions {
 }
 
 /**
- * A web-standard request handler.
+ * The parts of a request the handler reads. A web `Request` is adapted to it by the handler itself; a runtime
+ * adapter may implement it straight over its own request object, reading each part only when asked.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const request: GrantRequest = {
+ *   method: 'GET', target: '/health', header: () => undefined, text: async () => '',
+ * };
+ * const reply = await handler.handle(request);
+ * ```
+ */
+export interface GrantRequest {
+  /** Upper-case method. */
+  readonly method: string;
+  /**
+   * The request target as sent: the path, still percent-encoded, and the query (`/v3/pam/sub-c-1/grant?uuid=…`).
+   * Signature v2 is checked over this query as received.
+   */
+  readonly target: string;
+  /** A header's value by lower-case name, or undefined. */
+  header(name: string): string | undefined;
+  /**
+   * The whole body as UTF-8 text ('' when there is none), a leading byte order mark kept (the signature covers the
+   * bytes as sent). Rejects with `LimitExceededError` `ERR_LIMIT_EXCEEDED` once more than `limit` bytes arrive
+   * (reading stops there), and `RequestInvalidError` `ERR_REQUEST_INVALID` for invalid UTF-8 or a body the client
+   * aborted.
+   */
+  text(limit: number): Promise<string>;
+}
+
+/**
+ * The handler's answer before any runtime turns it into a response: a status, headers and a text body.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body } = await handler.handle(request);
+ * outgoing.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) }).end(body);
+ * ```
+ */
+export interface GrantReply {
+  readonly status: number;
+  /** Lower-case names. `content-length` is left to the adapter (it knows the encoding). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * The REST handler: a web-standard `(request: Request) => Promise<Response>`, and the same routes over a
+ * {@link GrantRequest} for adapters that do not build web objects.
  *
  * Exported from `@grantkit/core`.
  *
@@ -90,14 +146,21 @@ export interface GrantHandlerOptions {
  * ```ts
  * const handler: GrantHandler = createGrantHandler(options);
  * const response = await handler(new Request('http://localhost/health'));
+ * const reply = await handler.handle({ method: 'GET', target: '/health', header: () => undefined, text: async () => '' });
  * ```
  */
-export type GrantHandler = (request: Request) => Promise<Response>;
+export interface GrantHandler {
+  (request: Request): Promise<Response>;
+  /** Answers a {@link GrantRequest} with a {@link GrantReply}: the same code the web form runs. */
+  handle(request: GrantRequest): Promise<GrantReply>;
+}
 
 const SERVICE = 'Access Manager';
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+// ignoreBOM keeps a leading byte order mark in the text: the signature covers the bytes as sent, BOM included.
+const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
 // What PubNub's service sends with every grant and revoke answer (the official SDKs accept either content type).
-const PUBNUB_HEADERS = { 'content-type': 'text/javascript; charset=UTF-8', 'cache-control': 'no-cache, no-store, must-revalidate' };
+const PUBNUB_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'text/javascript; charset=UTF-8', 'cache-control': 'no-cache, no-store, must-revalidate' });
 const PERMISSIONS: readonly Permission[] = ['read', 'write', 'manage', 'delete', 'get', 'update', 'join'];
 const RESOURCE_PARAMETERS = [['channel', 'channel'], ['group', 'group'], ['space', 'space'], ['user', 'user'], ['target-uuid', 'uuid']] as const;
 
@@ -134,18 +197,18 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     return keyset;
   }
 
-  async function checkSignature(request: Request, url: URL, keyset: Keyset, body: string): Promise<void> {
+  async function checkSignature(request: GrantRequest, url: RequestTarget, keyset: Keyset, body: string): Promise<void> {
     await verifyRequestSignatureV2(keyset.keys, {
       method: request.method,
       publishKey: keyset.publishKey,
-      path: url.pathname,
+      path: url.path,
       // As received: the SDKs differ in what they send versus what they sign (see signature-v2).
-      query: url.search.slice(1),
+      query: url.search,
       body,
     }, { now: clock(), window });
   }
 
-  async function grant(request: Request, url: URL, keyset: Keyset, report: (warnings: HandlerEvent['strictWarnings']) => void): Promise<Response> {
+  async function grant(request: GrantRequest, url: RequestTarget, keyset: Keyset, report: (warnings: HandlerEvent['strictWarnings']) => void): Promise<GrantReply> {
     const body = await readBody(request, maxBodyBytes);
     await checkSignature(request, url, keyset, body);
     const json = parseJsonBody(body);
@@ -161,7 +224,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     return pubnubReply(200, { data: { message: 'Success', token }, service: SERVICE, status: 200 });
   }
 
-  async function revoke(request: Request, url: URL, keyset: Keyset, encodedToken: string): Promise<Response> {
+  async function revoke(request: GrantRequest, url: RequestTarget, keyset: Keyset, encodedToken: string): Promise<GrantReply> {
     await checkSignature(request, url, keyset, '');
     const token = safeDecode(encodedToken);
     if (token === '') throw new TokenMalformedError('Token is missing.', { field: 'token' });
@@ -169,8 +232,8 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     return pubnubReply(200, { data: { message: 'Success' }, service: SERVICE, status: 200 });
   }
 
-  async function authorizeRoute(request: Request, url: URL, keyset: Keyset): Promise<[Response, string]> {
-    const parameters = strictQuery(url);
+  async function authorizeRoute(request: GrantRequest, url: RequestTarget, keyset: Keyset): Promise<[GrantReply, string]> {
+    const parameters = strictQuery(url.search);
     if (request.method === 'POST') {
       const json = parseJsonBody(await readBody(request, maxBodyBytes));
       if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -182,7 +245,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
         parameters.set(name, value);
       }
     }
-    const token = presentedToken({ auth: parameters.get('auth'), token: parameters.get('token'), authorization: request.headers.get('authorization') });
+    const token = presentedToken({ auth: parameters.get('auth'), token: parameters.get('token'), authorization: request.header('authorization') });
     const permission = parameters.get('permission') as Permission | undefined;
     if (permission === undefined || !PERMISSIONS.includes(permission)) {
       throw new RequestInvalidError(`permission must be one of ${PERMISSIONS.join(', ')}`, { field: 'permission' });
@@ -212,17 +275,17 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     return [reply(body.status, body), result.reason];
   }
 
-  return async function handle(request: Request): Promise<Response> {
+  async function handle(request: GrantRequest): Promise<GrantReply> {
     const started = now();
     let route: HandlerEvent['route'] = 'not-found';
     // Reported only once it names a configured keyset: clients choose the path, metrics must not grow with it.
     let subscribeKey: string | undefined;
     let outcome = 'success';
     let strictWarnings: HandlerEvent['strictWarnings'];
-    let response: Response;
+    let response: GrantReply;
     try {
-      const url = new URL(request.url);
-      const segments = url.pathname.split('/');
+      const url = splitRequestTarget(request.target);
+      const segments = url.path.split('/');
       // ['', 'v3', 'pam', sub, 'grant', token?]
       if (segments[1] === 'v3' && segments[2] === 'pam' && segments[4] === 'grant' && segments.length <= 6) {
         if (segments.length === 5 && request.method === 'POST') {
@@ -249,7 +312,7 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
           response = methodNotAllowed();
           outcome = 'method-not-allowed';
         }
-      } else if (url.pathname === '/health') {
+      } else if (url.path === '/health') {
         route = 'health';
         if (request.method === 'GET' || request.method === 'HEAD') {
           response = reply(200, { status: 200, message: 'OK', service: SERVICE });
@@ -279,6 +342,76 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       }
     }
     return response;
+  }
+
+  const web = (request: Request): Promise<Response> =>
+    handle(fromWebRequest(request)).then((answer) => new Response(answer.body, { status: answer.status, headers: answer.headers }));
+  return Object.assign(web, { handle });
+}
+
+/**
+ * A request target split into its path and its raw query, as {@link splitRequestTarget} returns them.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @example
+ * ```ts
+ * const target: RequestTarget = { path: '/v3/pam/sub-c-1/grant', search: 'uuid=server&timestamp=1700000000' };
+ * ```
+ */
+export interface RequestTarget {
+  /** The path, still percent-encoded, dot segments resolved (`url.pathname`). */
+  readonly path: string;
+  /** The query as received, without the `?` (`url.search.slice(1)`): what signature v2 is checked over. */
+  readonly search: string;
+}
+
+const BASE = 'http://localhost';
+// Characters a target can hold that `new URL` keeps exactly as they are, in the path and in the query (so not `'`,
+// which the query encodes): such a target splits without the URL parser, to the same path and query.
+const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/;
+// Any segment starting with `.` or `%2e` may be a dot segment (`..`, `.%2e`, `%2e.`): left to the URL parser.
+const DOT_SEGMENT = /\/(?:\.|%2e)/i;
+
+/**
+ * Splits a request target (`/path?query` as an HTTP request line carries it) exactly as `new URL` would: the path
+ * with dot segments resolved and the query as `url.search` gives it, without running the URL parser for the common
+ * target that has nothing to normalise. Absolute-form targets keep only their path: the origin is never trusted.
+ * Used by the handler and by runtime adapters that route a few paths of their own before it.
+ *
+ * Exported from `@grantkit/core`.
+ *
+ * @param target - The request target as received.
+ * @returns The path and the raw query.
+ * @throws {@link RequestInvalidError} `ERR_REQUEST_INVALID` (field `path`) when the target is not a valid URL.
+ * @example
+ * ```ts
+ * splitRequestTarget('/v3/pam/sub-c-1/../sub-c-1/grant?uuid=a'); // { path: '/v3/pam/sub-c-1/grant', search: 'uuid=a' }
+ * ```
+ */
+export function splitRequestTarget(target: string): RequestTarget {
+  if (PLAIN_TARGET.test(target) && !DOT_SEGMENT.test(target)) {
+    const mark = target.indexOf('?');
+    return mark < 0 ? { path: target, search: '' } : { path: target.slice(0, mark), search: target.slice(mark + 1) };
+  }
+  let url: URL;
+  try {
+    // Concatenate rather than resolve, so `//host/path` stays a path instead of becoming another origin.
+    url = new URL(target.startsWith('/') ? BASE + target : target);
+  } catch (cause) {
+    throw new RequestInvalidError('request target is not a valid URL', { field: 'path', cause });
+  }
+  return { path: url.pathname, search: url.search.slice(1) };
+}
+
+/** A web `Request` as a {@link GrantRequest}. */
+function fromWebRequest(request: Request): GrantRequest {
+  const url = new URL(request.url);
+  return {
+    method: request.method,
+    target: url.pathname + url.search,
+    header: (name) => request.headers.get(name) ?? undefined,
+    text: (limit) => readWebBody(request, limit),
   };
 }
 
@@ -319,9 +452,8 @@ function* tokenPatterns(token: VerifiedToken): Generator<string> {
  * lone surrogate) into U+FFFD, so `uuid=al%ED%A0%80` would be compared as `al\ufffd`. Refused instead, naming the
  * parameter. Later repeats of a name win, as with `new Map(url.searchParams)`.
  */
-function strictQuery(url: URL): Map<string, string> {
+function strictQuery(search: string): Map<string, string> {
   const parameters = new Map<string, string>();
-  const search = url.search.slice(1);
   if (search === '') return parameters;
   for (const pair of search.split('&')) {
     if (pair === '') continue;
@@ -342,22 +474,27 @@ function strictDecode(text: string, field: string): string {
   }
 }
 
-function reply(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+function reply(status: number, body: unknown): GrantReply {
+  return { status, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
-function pubnubReply(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: PUBNUB_HEADERS });
+function pubnubReply(status: number, body: unknown): GrantReply {
+  return { status, headers: PUBNUB_HEADERS, body: JSON.stringify(body) };
 }
 
-function methodNotAllowed(): Response {
+function methodNotAllowed(): GrantReply {
   return reply(405, { status: 405, error: { message: 'Method Not Allowed', source: 'grantkit', details: [] }, service: SERVICE });
 }
 
 /** Reads at most `limit` bytes of body; more is a 413, whatever Content-Length claims. */
-async function readBody(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) throw new LimitExceededError(`request body is larger than ${limit} bytes`, { field: 'body' });
+function readBody(request: GrantRequest, limit: number): Promise<string> {
+  const declared = Number(request.header('content-length') ?? '0');
+  if (declared > limit) return Promise.reject(new LimitExceededError(`request body is larger than ${limit} bytes`, { field: 'body' }));
+  return request.text(limit);
+}
+
+/** A web request's body as text, at most `limit` bytes (counted as they stream in). */
+async function readWebBody(request: Request, limit: number): Promise<string> {
   if (request.body === null) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -379,8 +516,7 @@ async function readBody(request: Request, limit: number): Promise<string> {
     offset += chunk.byteLength;
   }
   try {
-    // ignoreBOM keeps a leading byte order mark in the text: the signature covers the bytes as sent, BOM included.
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch (cause) {
     throw new RequestInvalidError('request body is not valid UTF-8', { field: 'body', cause });
   }

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGrantHandler, type HandlerEvent } from '@grantkit/core';
+import { createGrantHandler, decodeToken, signRequestV2, type HandlerEvent } from '@grantkit/core';
 import { importKey } from '../crypto.js';
 import { sendResponse, toNodeListener, toRequest } from './node-adapter.js';
 
@@ -50,9 +50,9 @@ afterAll(async () => {
 });
 
 /** Sends raw bytes and returns the raw answer (until the server closes or `timeoutMs`). */
-function raw(bytes: string | Buffer, timeoutMs = 2_000): Promise<string> {
+function raw(bytes: string | Buffer, timeoutMs = 2_000, to = port): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(to, '127.0.0.1');
     let answer = '';
     const timer = setTimeout(() => {
       socket.destroy();
@@ -197,5 +197,87 @@ describe('toRequest / sendResponse directly', () => {
   it('does nothing once headers are sent', async () => {
     const outgoing = { headersSent: true, destroyed: false } as never;
     await expect(sendResponse(new Response('x'), outgoing)).resolves.toBeUndefined();
+  });
+});
+
+describe('core\'s handler served directly: no web objects, Content-Length on every answer', () => {
+  let direct: Server;
+  let directPort: number;
+  let directBase: string;
+  const key = importKey('sec-c-1');
+  beforeAll(async () => {
+    direct = createServer(toNodeListener(handler));
+    await new Promise<void>((resolve) => direct.listen(0, '127.0.0.1', resolve));
+    directPort = (direct.address() as { port: number }).port;
+    directBase = `http://127.0.0.1:${directPort}`;
+  });
+  afterAll(async () => {
+    direct.closeAllConnections();
+    await new Promise((resolve) => direct.close(resolve));
+  });
+  const headOf = (answer: string) => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();
+  const signedGrant = (body: string) => {
+    const path = '/v3/pam/sub-c-1/grant';
+    const query = { uuid: 'server', timestamp: String(Math.floor(Date.now() / 1000)) };
+    return `${path}?uuid=server&timestamp=${query.timestamp}&signature=${signRequestV2(key, { method: 'POST', publishKey: 'pub-c-1', path, query, body })}`;
+  };
+
+  it('answers every route and error with a Content-Length and never a chunked body', async () => {
+    const answers = [
+      await raw('GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n', 2_000, directPort),
+      await raw('GET /nowhere HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n', 2_000, directPort),
+      await raw('POST /v3/pam/%E0%A4%A/grant HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}', 2_000, directPort),
+      await raw('TRACE /health HTTP/1.1\r\nhost: x\r\n\r\n', 2_000, directPort),
+      await raw('PUT /v3/pam/sub-c-1/grant HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}', 2_000, directPort),
+      await raw('GET /grantkit/v1/sub-c-1/authorize?token=x&permission=read&channel=a HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n', 2_000, directPort),
+    ];
+    expect(answers.map(statusOf)).toEqual([200, 404, 400, 405, 405, 403]);
+    for (const answer of answers) {
+      const head = headOf(answer);
+      const length = Number(/content-length: (\d+)/.exec(head)?.[1]);
+      expect(head).not.toContain('transfer-encoding');
+      expect(Buffer.byteLength(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toBe(length);
+    }
+  });
+
+  it('mints from a signed grant whose body holds multi-byte UTF-8, and refuses a body that is not UTF-8', async () => {
+    const body = '{"ttl":5,"permissions":{"resources":{"channels":{"salle-é":1}},"meta":{"nom":"Zoë 🎉"}}}';
+    const response = await fetch(`${directBase}${signedGrant(body)}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(await response.clone().text())));
+    // PubNub's content type and key order, as on the web form.
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=UTF-8');
+    expect(Object.keys(await response.clone().json() as object)).toEqual(['data', 'service', 'status']);
+    const token = ((await response.json()) as { data: { token: string } }).data.token;
+    expect(decodeToken(token).meta).toEqual({ nom: 'Zoë 🎉' });
+    expect(Object.keys(decodeToken(token).resources.channels)).toEqual(['salle-é']);
+    const invalid = Buffer.concat([Buffer.from('{"ttl":5,"meta":{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+    const refused = await raw(Buffer.concat([Buffer.from(`POST ${signedGrant('x')} HTTP/1.1\r\nhost: x\r\ncontent-length: ${invalid.length}\r\nconnection: close\r\n\r\n`), invalid]), 2_000, directPort);
+    expect(statusOf(refused)).toBe(400);
+    expect(refused).toContain('UTF-8');
+  });
+
+  it('answers 413 to a declared or a growing oversized body, closes the connection, and keeps serving', async () => {
+    const declared = await raw('POST /v3/pam/sub-c-1/grant HTTP/1.1\r\nhost: x\r\ncontent-length: 5000000\r\n\r\n{"ttl":', 2_000, directPort);
+    expect(statusOf(declared)).toBe(413);
+    expect(headOf(declared)).toContain('connection: close');
+    const growing = await raw(`POST ${signedGrant('')} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n${'200\r\n' + ' '.repeat(512) + '\r\n'.repeat(1)}`.repeat(1) + ('200\r\n' + ' '.repeat(512) + '\r\n').repeat(3), 2_000, directPort);
+    expect(statusOf(growing)).toBe(413);
+    expect(headOf(growing)).toContain('connection: close');
+    expect((await fetch(`${directBase}/health`)).status).toBe(200);
+  });
+
+  it('keeps the path as sent, and survives a client that aborts mid-body', async () => {
+    expect(statusOf(await raw('GET http://evil.example/health HTTP/1.1\r\nhost: evil.example\r\n\r\n', 500, directPort))).toBe(200);
+    expect(statusOf(await raw('GET //evil.example/health HTTP/1.1\r\nhost: x\r\n\r\n', 500, directPort))).toBe(404);
+    expect(statusOf(await raw('GET /v3/pam/../../health HTTP/1.1\r\nhost: x\r\n\r\n', 500, directPort))).toBe(200);
+    await new Promise<void>((resolve) => {
+      const socket = connect(directPort, '127.0.0.1', () => {
+        socket.write(`POST ${signedGrant('x')} HTTP/1.1\r\nhost: x\r\ncontent-length: 800\r\n\r\n{"partial":`);
+        setTimeout(() => { socket.destroy(); resolve(); }, 50);
+      });
+      socket.on('error', () => resolve());
+    });
+    expect((await fetch(`${directBase}/health`)).status).toBe(200);
   });
 });

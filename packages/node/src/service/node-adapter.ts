@@ -1,13 +1,21 @@
 /**
- * The `node:http` adapter: converts an `IncomingMessage` into a web `Request` and writes a web `Response` back to a
- * `ServerResponse`, so the one shared handler from `@grantkit/core` serves Node too (as tRPC's
- * `incomingMessageToRequest`). Bodies are streamed, never buffered here; the size cap is enforced while streaming,
- * whatever `Content-Length` claims. Anything a client can send gets a 4xx, never a 500.
+ * The `node:http` adapter, so the one shared handler from `@grantkit/core` serves Node too. Two paths:
+ * - core's `GrantHandler` is served through its `handle` form: the `IncomingMessage` is read lazily as a
+ *   `GrantRequest` (a header when asked, the body only when a route reads it, capped while it arrives) and the reply
+ *   is written in one `writeHead` + `end` with a `Content-Length`. No web `Request`, `Response`, stream or abort
+ *   signal is built: profiled under load, building them (and writing a chunked body) cost more than everything
+ *   grantkit does per request.
+ * - any other web handler (`(request: Request) => Response`) gets a web `Request` with a streaming body and its
+ *   `Response` written back with backpressure, as tRPC's `incomingMessageToRequest` does.
+ * Either way the size cap holds whatever `Content-Length` claims, a connection whose body was left unread closes
+ * lingering, and anything a client can send gets a 4xx, never a 500.
  *
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LIMITS, LimitExceededError, RequestInvalidError } from '@grantkit/core';
+import {
+  LIMITS, LimitExceededError, RequestInvalidError, type GrantHandler, type GrantReply, type GrantRequest,
+} from '@grantkit/core';
 import { errorBody } from './error-body.js';
 import { lingerAfterResponse } from './linger.js';
 
@@ -221,14 +229,16 @@ export async function sendResponse(response: Response, outgoing: ServerResponse,
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
 /**
- * Wraps a web handler as a `node:http` request listener, usable with `http.createServer` or mounted in Express
- * (`app.use('/v3/pam', listener)` keeps `req.url` relative, so mount it at the root). Requests that cannot become a
- * `Request` get a PubNub-shaped 400; a handler that throws gets a 500 without details.
+ * Wraps a handler as a `node:http` request listener, usable with `http.createServer` or mounted in Express
+ * (`app.use('/v3/pam', listener)` keeps `req.url` relative, so mount it at the root). Core's `createGrantHandler`
+ * is served without building web objects (see the module notes), any other web handler through `Request` /
+ * `Response`. Requests that cannot become a request get a PubNub-shaped 400; a handler that throws gets a 500
+ * without details.
  *
  * Exported from `@grantkit/node`.
  *
- * @param handler - The web handler.
- * @param options - The body cap.
+ * @param handler - Core's grant handler, or any web handler.
+ * @param options - The body cap of the web path (core's handler applies its own `maxBodyBytes`).
  * @returns A `(incoming, outgoing) => void` listener.
  * @example
  * ```ts
@@ -239,11 +249,17 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>;
  * ```
  */
 export function toNodeListener(
-  handler: FetchHandler,
+  handler: FetchHandler | GrantHandler,
   options: NodeAdapterOptions = {},
 ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+  if (typeof (handler as Partial<GrantHandler>).handle === 'function') {
+    const handle = (handler as GrantHandler).handle;
+    return (incoming, outgoing) => {
+      void serveGrantRequest(handle, incoming, outgoing);
+    };
+  }
   return (incoming, outgoing) => {
-    void handleNodeRequest(handler, incoming, outgoing, options);
+    void handleNodeRequest(handler as FetchHandler, incoming, outgoing, options);
   };
 }
 
@@ -280,3 +296,137 @@ function json(status: number, body: unknown): Response {
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', connection: 'close' },
   });
 }
+
+// The lazy path: core's handler over the IncomingMessage itself.
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function declaresBody(incoming: IncomingMessage): boolean {
+  const method = incoming.method;
+  return method !== 'GET' && method !== 'HEAD' &&
+    (incoming.headers['transfer-encoding'] !== undefined || Number(incoming.headers['content-length'] ?? '0') > 0);
+}
+
+/** An `IncomingMessage` as core's `GrantRequest`, read only as far as the handler asks. */
+class IncomingGrantRequest implements GrantRequest {
+  readonly method: string;
+  readonly target: string;
+  /** The whole body was read (or there was none), so the connection can be reused. */
+  complete: boolean;
+  readonly #incoming: IncomingMessage;
+  #body: Promise<string> | undefined;
+
+  constructor(incoming: IncomingMessage) {
+    this.#incoming = incoming;
+    this.method = (incoming.method ?? 'GET').toUpperCase();
+    this.target = incoming.url ?? '/';
+    this.complete = !declaresBody(incoming);
+  }
+
+  header(name: string): string | undefined {
+    const value = this.#incoming.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  text(limit: number): Promise<string> {
+    this.#body ??= this.complete ? Promise.resolve('') : readText(this.#incoming, limit, () => { this.complete = true; });
+    return this.#body;
+  }
+}
+
+/**
+ * Collects a body of at most `limit` bytes; one byte more stops collecting (the connection then closes lingering).
+ * A leading byte order mark stays in the text: the signature covers the bytes as sent.
+ */
+function readText(incoming: IncomingMessage, limit: number, onComplete: () => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error: Error | undefined, text?: string) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (error === undefined) resolve(text!);
+      else {
+        incoming.pause();
+        reject(error);
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) settle(new LimitExceededError(`request body is larger than ${limit} bytes`, { field: 'body' }));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      onComplete();
+      let text: string;
+      try {
+        text = utf8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      } catch (cause) {
+        settle(new RequestInvalidError('request body is not valid UTF-8', { field: 'body', cause }));
+        return;
+      }
+      settle(undefined, text);
+    };
+    const onError = (cause: Error) => settle(new RequestInvalidError('request body could not be read', { field: 'body', cause }));
+    const onClose = () => {
+      if (!incoming.complete) settle(new RequestInvalidError('request body was aborted by the client', { field: 'body' }));
+    };
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+/**
+ * Answers one Node request with a `GrantRequest` handler (core's `handler.handle`, or a service wrapping it): the
+ * reply goes out in one `writeHead` + `end`, with `Content-Length`. Methods a web `Request` cannot carry are refused
+ * alike on both paths (405); a handler that throws gets a 500 without details.
+ *
+ * @internal
+ */
+export async function serveGrantRequest(
+  handle: (request: GrantRequest) => Promise<GrantReply>,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  if (FORBIDDEN_METHODS.has((incoming.method ?? 'GET').toUpperCase())) {
+    const body = errorBody(405, 'Method Not Allowed', 'request method is not supported', 'method', 'path');
+    writeReply(outgoing, jsonReply(405, body), !declaresBody(incoming));
+    return;
+  }
+  const request = new IncomingGrantRequest(incoming);
+  let reply: GrantReply;
+  try {
+    reply = await handle(request);
+  } catch {
+    // A handler bug, not bad input: answer without details and keep serving.
+    reply = jsonReply(500, errorBody(500, 'Internal Server Error', 'The request could not be processed.', 'server', 'server'));
+  }
+  writeReply(outgoing, reply, request.complete);
+}
+
+/**
+ * Writes a reply in one go, with `Content-Length`. `reusable: false` (a body left unread) closes the connection
+ * after it, lingering (see linger.ts), so the client reads the answer rather than a reset and the rest of an
+ * oversized upload is dropped, never read into memory.
+ *
+ * @internal
+ */
+export function writeReply(outgoing: ServerResponse, reply: GrantReply, reusable = true): void {
+  if (outgoing.headersSent || outgoing.destroyed) return;
+  const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(reply.body) };
+  for (const name in reply.headers) headers[name] = reply.headers[name]!;
+  if (!reusable) {
+    headers.connection = 'close';
+    lingerAfterResponse(outgoing.socket);
+    outgoing.req?.resume();
+  }
+  outgoing.writeHead(reply.status, headers);
+  outgoing.end(reply.body);
+}
+
+/** A JSON reply with the service's usual headers. @internal */
+export function jsonReply(status: number, body: unknown, headers?: Readonly<Record<string, string>>): GrantReply {
+  return { status, headers: headers === undefined ? JSON_REPLY_HEADERS : { ...JSON_REPLY_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+const JSON_REPLY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store',
+});

@@ -9,11 +9,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createGrantHandler, createOperationGuard, importKeyset, type Clock, type HandlerEvent, type Keyset, type KeysetConfig, type RevocationStore } from '@grantkit/core';
+import {
+  createGrantHandler, createOperationGuard, importKeyset, splitRequestTarget, type Clock, type GrantReply, type GrantRequest, type HandlerEvent, type Keyset,
+  type KeysetConfig, type RevocationStore,
+} from '@grantkit/core';
 import { nodeCrypto } from '../crypto.js';
 import { errorBody } from './error-body.js';
 import { closeLingering } from './linger.js';
-import { handleNodeRequest } from './node-adapter.js';
+import { jsonReply, serveGrantRequest } from './node-adapter.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Metrics, type RequestObservation } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -104,7 +107,6 @@ export interface GrantkitServer {
   close(): Promise<void>;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 /** A client gets this long to send its request headers, then 408 (documented in the Node server guide). */
 const HEADERS_TIMEOUT_MS = 10_000;
 /** ...and this long for the whole request, body included, then 408. */
@@ -198,59 +200,59 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
   const active = new Set<Promise<void>>();
 
   /** The Node service's own routes; everything else is the shared handler's. */
-  const ownRoutes: Record<string, (request: Request) => Promise<[Response, string]>> = {
+  const ownRoutes: Record<string, (request: GrantRequest) => Promise<[GrantReply, string]>> = {
     '/ready': async () => {
-      if (draining) return [json(503, { ...errorBody(503, 'Shutting down', '', '', ''), checks: [] }), 'draining'];
+      if (draining) return [jsonReply(503, { ...errorBody(503, 'Shutting down', '', '', ''), checks: [] }), 'draining'];
       const checks = await readiness();
       const failing = checks.filter((check) => !check.ready);
-      if (failing.length === 0) return [json(200, { status: 200, message: 'Ready', checks, service: 'Access Manager' }), 'success'];
-      return [json(503, notReady(failing, checks)), 'not-ready'];
+      if (failing.length === 0) return [jsonReply(200, { status: 200, message: 'Ready', checks, service: 'Access Manager' }), 'success'];
+      return [jsonReply(503, notReady(failing, checks)), 'not-ready'];
     },
-    '/openapi.json': async () => [new Response(OPENAPI_TEXT, { status: 200, headers: JSON_HEADERS }), 'success'],
+    '/openapi.json': async () => [OPENAPI_REPLY, 'success'],
   };
-  const metricsRoute = async (request: Request): Promise<[Response, string]> => {
-    if (options.metricsToken !== undefined && !bearerMatches(request.headers.get('authorization'), options.metricsToken)) {
+  const metricsRoute = async (request: GrantRequest): Promise<[GrantReply, string]> => {
+    if (options.metricsToken !== undefined && !bearerMatches(request.header('authorization'), options.metricsToken)) {
       const body = errorBody(401, 'Unauthorized', 'A bearer token is required for metrics.', 'authorization', 'header');
-      return [json(401, body, { 'www-authenticate': 'Bearer realm="grantkit-metrics"' }), 'unauthorized'];
+      return [jsonReply(401, body, { 'www-authenticate': 'Bearer realm="grantkit-metrics"' }), 'unauthorized'];
     }
-    return [new Response(await metrics.render(), { status: 200, headers: { 'content-type': Metrics.contentType, 'cache-control': 'no-store' } }), 'success'];
+    return [{ status: 200, headers: METRICS_HEADERS, body: await metrics.render() }, 'success'];
   };
   if (options.metricsAddress === undefined) ownRoutes['/metrics'] = metricsRoute;
 
-  const route = async (request: Request): Promise<Response> => {
-    const { pathname } = new URL(request.url);
-    const own = Object.prototype.hasOwnProperty.call(ownRoutes, pathname) ? ownRoutes[pathname] : undefined;
-    if (own !== undefined) return answerOwn(request, pathname, own);
-    if (pathname === '/health' && draining) {
-      return new Response(JSON.stringify({ status: 503, message: 'Shutting down', service: 'Access Manager' }), { status: 503, headers: JSON_HEADERS });
+  const route = (request: GrantRequest): Promise<GrantReply> => {
+    const path = pathOf(request.target);
+    const own = Object.prototype.hasOwnProperty.call(ownRoutes, path) ? ownRoutes[path] : undefined;
+    if (own !== undefined) return answerOwn(request, path, own);
+    if (path === '/health' && draining) {
+      return Promise.resolve(jsonReply(503, { status: 503, message: 'Shutting down', service: 'Access Manager' }));
     }
-    return handler(request);
+    return handler.handle(request);
   };
-  const answerOwn = async (request: Request, pathname: string, answer: (request: Request) => Promise<[Response, string]>): Promise<Response> => {
+  const answerOwn = async (request: GrantRequest, pathname: string, answer: (request: GrantRequest) => Promise<[GrantReply, string]>): Promise<GrantReply> => {
     const started = performance.now();
     const name = ROUTE_NAMES[pathname] ?? pathname;
-    let response: Response;
+    let response: GrantReply;
     let outcome: string;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      [response, outcome] = [json(405, errorBody(405, 'Method Not Allowed', '', '', '')), 'method-not-allowed'];
+      [response, outcome] = [jsonReply(405, errorBody(405, 'Method Not Allowed', '', '', '')), 'method-not-allowed'];
     } else {
       try {
         [response, outcome] = await answer(request);
       } catch (error) {
         logger.error('route failed', { route: name, error });
-        [response, outcome] = [json(500, errorBody(500, 'Internal Server Error', '', '', '')), 'internal'];
+        [response, outcome] = [jsonReply(500, errorBody(500, 'Internal Server Error', '', '', '')), 'internal'];
       }
     }
     record({ route: name, status: response.status, outcome, durationMs: performance.now() - started });
     return response;
   };
 
-  const listener = (answer: (request: Request) => Promise<Response>, forward: typeof proxy | null = proxy) => (incoming: IncomingMessage, outgoing: ServerResponse) => {
+  const listener = (answer: (request: GrantRequest) => Promise<GrantReply>, forward: typeof proxy | null = proxy) => (incoming: IncomingMessage, outgoing: ServerResponse) => {
     // While draining, tell keep-alive clients to reconnect elsewhere after this answer.
     if (draining) outgoing.setHeader('connection', 'close');
     const work = (forward !== undefined && forward !== null && !isServicePath(incoming.url ?? '/')
       ? forward(incoming, outgoing)
-      : handleNodeRequest(answer, incoming, outgoing, { maxBodyBytes })).catch((error: unknown) => {
+      : serveGrantRequest(answer, incoming, outgoing)).catch((error: unknown) => {
       logger.error('response could not be written', { error });
       outgoing.destroy();
     });
@@ -263,10 +265,10 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
   let metricsUrl: string | undefined;
   await listen(httpServer, options.port ?? 8080, options.host ?? '127.0.0.1');
   if (options.metricsAddress !== undefined) {
-    const onlyMetrics = async (request: Request): Promise<Response> => {
-      const { pathname } = new URL(request.url);
-      if (pathname === '/metrics') return answerOwn(request, pathname, metricsRoute);
-      return json(404, errorBody(404, 'Not Found', '', '', ''));
+    const onlyMetrics = async (request: GrantRequest): Promise<GrantReply> => {
+      const path = pathOf(request.target);
+      if (path === '/metrics') return answerOwn(request, path, metricsRoute);
+      return jsonReply(404, errorBody(404, 'Not Found', '', '', ''));
     };
     // The metrics listener forwards nothing upstream.
     metricsServer = createHttpServer(listener(onlyMetrics, null), timeouts);
@@ -317,7 +319,21 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
 const PROBE_ROUTES = new Set(['health', 'ready', 'metrics']);
 const ROUTE_NAMES: Record<string, string> = { '/ready': 'ready', '/metrics': 'metrics', '/openapi.json': 'openapi' };
 /** Serialized once: the document never changes while the process runs. */
-const OPENAPI_TEXT = JSON.stringify(openApiDocument);
+const OPENAPI_REPLY: GrantReply = Object.freeze({
+  status: 200,
+  headers: Object.freeze({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }),
+  body: JSON.stringify(openApiDocument),
+});
+const METRICS_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': Metrics.contentType, 'cache-control': 'no-store' });
+
+/** The path of a request target as `new URL` gives it (core's one split); an unparsable target is no own route. */
+function pathOf(target: string): string {
+  try {
+    return splitRequestTarget(target).path;
+  } catch {
+    return target;
+  }
+}
 
 function defaultChecks(store: RevocationStore | undefined): ReadinessCheck[] {
   const pingable = store as (RevocationStore & { ping?: () => unknown }) | undefined;
@@ -331,11 +347,7 @@ function notReady(failing: readonly ReadinessResult[], checks: readonly Readines
   return { ...body, checks };
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
-}
-
-function bearerMatches(header: string | null, expected: string): boolean {
+function bearerMatches(header: string | undefined, expected: string): boolean {
   const given = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
   if (given === undefined) return false;
   // Compare digests: equal length whatever was sent, and constant time.
