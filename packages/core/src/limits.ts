@@ -61,9 +61,9 @@ export const LIMITS = /* @__PURE__ */ Object.freeze({
    */
   maxPatternCost: 50_000,
   /**
-   * Maximum cost of all the patterns of one grant, or of those one authorization consults in a token: the bound on
-   * what a token's patterns can cost a server that meets them for the first time (under 10 ms of CPU on a current
-   * server core; see docs/security.md for the measured figures).
+   * Maximum cost of all the patterns of one grant, or of those one authorization consults in a token (each pattern's
+   * consult cost, each distinct matcher once): the bound on what a token's patterns can cost a server that meets them
+   * for the first time (under 10 ms of CPU on a current server core; see docs/security.md for the measured figures).
    */
   maxTotalPatternCost: 250_000,
   /** `strict` only (grantkit's cap; PubNub has none): number of `meta` entries. */

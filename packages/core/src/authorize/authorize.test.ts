@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorize } from './authorize.js';
 import { createAuthorizer, type AuthorizationRequest } from './decision.js';
+import { compilePattern } from './patterns.js';
 import { emptySlots } from '../slots.js';
 import type { TokenPayload } from '../token/reader.js';
 
@@ -125,6 +126,71 @@ describe('authorize', () => {
     const wide = token({ patterns: { ...emptySlots(), channels: { '^r+$': 1 } } });
     expect(authorize(wide, request({ resource: { channel: long }, permission: 'read' })).reason).toBe('no-grant');
     expect(authorize(wide, request({ resource: { channel: long.slice(1) }, permission: 'read' })).allowed).toBe(true);
+  });
+});
+
+describe('authorize with a token of many patterns', () => {
+  const many = (count: number, extra: Record<string, number> = {}) => {
+    const channels: Record<string, number> = {};
+    for (let index = 0; index < count; index++) channels[`^room-${index}-[0-9]+$`] = index === count - 1 ? 3 : 1;
+    return token({ resources: emptySlots(), patterns: { ...emptySlots(), channels: { ...channels, ...extra } } });
+  };
+
+  it('grants from the one pattern whose prefix a name starts with, among 1,000', () => {
+    const thousand = many(1_000);
+    expect(authorize(thousand, request({ resource: { channel: 'room-999-7' } }))).toMatchObject({
+      allowed: true, match: { source: 'patterns', type: 'channels', key: '^room-999-[0-9]+$', mask: 3 },
+    });
+    expect(authorize(thousand, request({ resource: { channel: 'room-12-7' } }))).toMatchObject({
+      allowed: false, reason: 'permission-missing', match: { key: '^room-12-[0-9]+$', mask: 1 },
+    });
+    expect(authorize(thousand, request({ resource: { channel: 'room-12-x' }, permission: 'read' })).reason).toBe('no-grant');
+  });
+
+  it('does not consult patterns whose literal prefix the name lacks, so they spend none of the budget', () => {
+    // 20 patterns that each cost about a fifth of the budget (refused: their distinct matchers explode), behind a prefix.
+    const costly: Record<string, number> = {};
+    for (let index = 0; index < 20; index++) costly[`^zz-[ab]*a[ab]{20}${index}$`] = 1;
+    const mixed = token({ resources: emptySlots(), patterns: { ...emptySlots(), channels: { ...costly, '^room-.*$': 1 } } });
+    expect(authorize(mixed, request({ resource: { channel: 'room-1' }, permission: 'read' })).allowed).toBe(true);
+    // Asked about a name they could match, they are consulted in order and use the budget up first.
+    expect(authorize(mixed, request({ resource: { channel: 'zz-ab' }, permission: 'read' }))).toMatchObject({
+      allowed: false, message: expect.stringMatching(/within the pattern budget/),
+    });
+  });
+
+  it('answers as the scan over every pattern in order does, on random tokens and names', () => {
+    // A seeded generator (xorshift), so a failure replays.
+    let seed = 0x13_13;
+    const below = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pick = <T>(items: readonly T[]): T => items[below(items.length)]!;
+    const PREFIXES = ['room-', 'room-1', 'room-1-', 'r', 'lobby', 'a.b', 'é', ''];
+    const RESTS = ['.*$', '[0-9]+$', '', '$', 'x', '(?:a|b)+', '\\d{1,3}$', '[^-]*', '.*-admin$'];
+    const NAMES = ['room-1', 'room-1-2', 'room-12', 'room-1-admin', 'r', 'lobby', 'lobby-9', 'a.b', 'aXb', 'é1', 'xroom-1', '', 'room-'];
+    const scan = createAuthorizer(compilePattern);
+    for (let run = 0; run < 300; run++) {
+      const channels: Record<string, number> = {};
+      const spaces: Record<string, number> = {};
+      for (let count = below(24); count > 0; count--) {
+        const prefix = pick(PREFIXES).replace('.', '\\.');
+        const source = `${below(4) === 0 ? '' : '^'}${prefix}${pick(RESTS)}`;
+        (below(3) === 0 ? spaces : channels)[source === '' || source === '^' ? '^x' : source] = 1 + below(3);
+      }
+      const payload = token({ resources: emptySlots(), patterns: { ...emptySlots(), channels, spaces } });
+      for (const name of NAMES) {
+        for (const permission of ['read', 'write'] as const) {
+          for (const resource of [{ channel: name }, { space: name }]) {
+            const ask = request({ resource, permission });
+            expect([channels, spaces, resource, permission, authorize(payload, ask)]).toEqual([channels, spaces, resource, permission, scan(payload, ask)]);
+          }
+        }
+      }
+    }
   });
 });
 

@@ -144,6 +144,25 @@ export type PatternCompiler = (source: string) => CompiledPattern;
 export type AuthorizeFunction = (token: TokenPayload, request: AuthorizationRequest) => AuthorizationDecision;
 
 /**
+ * What a pattern lookup found: the first pattern matching the name that carries the permission, or the first that
+ * matches without it, and whether the pattern budget ran out before every candidate was consulted.
+ *
+ * @internal
+ */
+export interface PatternLookupResult {
+  readonly granted?: GrantMatchInfo;
+  readonly lacking?: GrantMatchInfo;
+  readonly overBudget: boolean;
+}
+
+/**
+ * Finds, in the token's order across `types`, the pattern entry deciding `bit` on `name` (see {@link PatternLookupResult}).
+ *
+ * @internal
+ */
+export type PatternLookup = (token: TokenPayload, types: readonly ResourceType[], name: string, bit: number) => PatternLookupResult;
+
+/**
  * Creates the authorization decision with a given pattern engine. Checks, in order: revocation, expiry, issue time,
  * the bound uuid, then grants. Permissions are additive: exact-name entries are consulted first, then patterns, and
  * the first entry carrying the permission allows. A pattern matches when found anywhere in the name (unanchored
@@ -156,41 +175,61 @@ export type AuthorizeFunction = (token: TokenPayload, request: AuthorizationRequ
  * @example
  * ```ts
  * import { compilePattern, createAuthorizer } from '@grantkit/core';
- * const authorize = createAuthorizer(compilePattern); // like `authorize`, which also charges refused patterns
+ * const authorize = createAuthorizer(compilePattern); // like `authorize`, which also indexes a token's patterns
  * ```
  */
 export function createAuthorizer(compile: PatternCompiler): AuthorizeFunction {
-  return createAuthorizerWith(compile, true);
+  return createAuthorizerWith(scanPatterns(compile));
 }
 
 /**
- * {@link createAuthorizer}, optionally without its own cache of compiled patterns (for a compiler that caches, so the
- * matchers are held once, within that cache's bounds).
- *
- * @internal
+ * The pattern lookup of {@link createAuthorizer}: every pattern in order, each compiled once per authorizer (a bounded
+ * cache that forgets its oldest entry first), charged its cost against one budget per call.
  */
-export function createAuthorizerWith(compile: PatternCompiler, cachePatterns: boolean): AuthorizeFunction {
+function scanPatterns(compile: PatternCompiler): PatternLookup {
   // Compiled patterns by source, shared by every token (a verified token is a fresh object each time, so a per-token
   // cache would recompile on every request). Bounded, so hostile token streams cannot grow it; a refused pattern is
   // remembered as null and grants nothing.
   const compiledBySource = new Map<string, CompiledPattern | null>();
   function compiled(source: string): CompiledPattern | null {
-    let pattern = cachePatterns ? compiledBySource.get(source) : undefined;
+    let pattern = compiledBySource.get(source);
     if (pattern === undefined) {
       try {
         pattern = compile(source);
       } catch {
         pattern = null; // a pattern the engine refuses (foreign issuer) grants nothing: fail closed
       }
-      if (cachePatterns) {
-        // Starting over when full is rare (thousands of distinct patterns) and keeps this small for browser bundles.
-        if (compiledBySource.size >= PATTERN_CACHE_SIZE) compiledBySource.clear();
-        compiledBySource.set(source, pattern);
-      }
+      if (compiledBySource.size >= PATTERN_CACHE_SIZE) compiledBySource.delete(compiledBySource.keys().next().value!);
+      compiledBySource.set(source, pattern);
     }
     return pattern;
   }
+  return (token, types, name, bit) => {
+    let lacking: GrantMatchInfo | undefined;
+    let budget = LIMITS.maxTotalPatternCost;
+    for (const type of types) {
+      const slot = token.patterns[type];
+      for (const key in slot) {
+        if (!Object.hasOwn(slot, key)) continue;
+        const pattern = compiled(key);
+        budget -= pattern?.cost ?? UNPRICED_BASE_COST + UNPRICED_COST_PER_CHARACTER * key.length;
+        if (budget < 0) return { lacking, overBudget: true };
+        if (pattern?.test(name) !== true) continue;
+        const match: GrantMatchInfo = { source: 'patterns', type, key, mask: slot[key]! };
+        if ((match.mask & bit) !== 0) return { granted: match, overBudget: false };
+        lacking ??= match;
+      }
+    }
+    return { lacking, overBudget: false };
+  };
+}
 
+/**
+ * {@link createAuthorizer} with a given pattern lookup (the server's indexes a token's patterns by prefix).
+ *
+ * @internal
+ */
+export function createAuthorizerWith(findPattern: PatternLookup): AuthorizeFunction {
   return function authorize(token: TokenPayload, request: AuthorizationRequest): AuthorizationDecision {
     assertTokenArgument(token, 'authorize');
     if (request.revoked === true) return deny('revoked', 'Token is revoked');
@@ -221,24 +260,13 @@ export function createAuthorizerWith(compile: PatternCompiler, cachePatterns: bo
     // The patterns consulted share one budget, charged whether or not a pattern was compiled before (so the answer
     // never depends on what else this process has seen): a token granted here never exceeds it; patterns past it in
     // a token from elsewhere grant nothing.
-    let budget = LIMITS.maxTotalPatternCost;
-    patterns: for (const type of types) {
-      const slot = token.patterns[type];
-      for (const key in slot) {
-        if (!Object.hasOwn(slot, key)) continue;
-        const pattern = compiled(key);
-        budget -= pattern?.cost ?? UNPRICED_BASE_COST + UNPRICED_COST_PER_CHARACTER * key.length;
-        if (budget < 0) break patterns;
-        if (pattern?.test(name) !== true) continue;
-        const match: GrantMatchInfo = { source: 'patterns', type, key, mask: slot[key]! };
-        if ((match.mask & bit) !== 0) return allow(match, request.permission, kind, name);
-        lacking ??= match;
-      }
-    }
+    const found = findPattern(token, types, name, bit);
+    if (found.granted !== undefined) return allow(found.granted, request.permission, kind, name);
+    lacking ??= found.lacking;
     if (lacking !== undefined) {
       return { ...deny('permission-missing', `Token does not grant '${request.permission}' on ${kind} '${name}'`), match: lacking };
     }
-    if (budget < 0) return deny('no-grant', `Token grants nothing on ${kind} '${name}' within the pattern budget`);
+    if (found.overBudget) return deny('no-grant', `Token grants nothing on ${kind} '${name}' within the pattern budget`);
     return deny('no-grant', `Token grants nothing on ${kind} '${name}'`);
   };
 }

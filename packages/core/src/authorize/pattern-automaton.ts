@@ -72,8 +72,12 @@ export interface AutomatonBudget {
 
 /** A built automaton. @internal */
 export interface PatternAutomaton {
-  /** Whether the pattern is found anywhere in `name`; one table lookup per code point. */
-  test(name: string): boolean;
+  /**
+   * Whether the pattern is found in `name`, searching from index `from` (default 0) as if the name began there; one
+   * table lookup per code point. `from` serves a pattern split at its literal prefix, whose rest holds no assertion
+   * that looks at the character before it.
+   */
+  test(name: string, from?: number): boolean;
   /** DFA states. */
   readonly states: number;
   /** Character classes (table columns). */
@@ -350,11 +354,11 @@ class Builder {
       classes,
       work: this.work,
       bytes,
-      test(name: string): boolean {
+      test(name: string, from = 0): boolean {
         if (start < 0) return false;
         let state = start;
         const length = name.length;
-        for (let index = 0; index < length; index++) {
+        for (let index = from; index < length; index++) {
           let rune = name.charCodeAt(index);
           let cls: number;
           if (rune < 256) {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../limits.js';
 import { RE2JS } from 're2js';
-import { checkPatternBudget, compilePattern, isAnchored, looksLikePattern, patternForAuthorize } from './patterns.js';
-import { emptySlots } from '../slots.js';
+import { PatternBudget, compilePattern, isAnchored, looksLikePattern, patternForAuthorize, splitPattern } from './patterns.js';
 
 // Patterns whose matcher needs exponentially many states (the attack of issue 14: 31 characters, 2^21 states).
 const EXPLODING = [
@@ -62,13 +61,21 @@ describe('compilePattern', () => {
     expect(patternForAuthorize('^ok$').test('ok')).toBe(true);
   });
 
-  it('bounds what a grant\'s patterns cost together', () => {
-    const patterns = emptySlots();
-    for (let index = 0; index < 20; index++) patterns.channels[`^[ab]*a[ab]{7}-${index}$`] = 1;
-    expect(() => checkPatternBudget(patterns)).toThrow(expect.objectContaining({ code: 'ERR_PATTERN_INVALID', field: 'permissions.patterns' }));
-    const few = emptySlots();
-    for (let index = 0; index < 40; index++) few.channels[`^room-${index}-[0-9]+$`] = 1;
-    expect(() => checkPatternBudget(few)).not.toThrow();
+  it('bounds what patterns cost together, charging a matcher shared by several patterns once', () => {
+    const within = (sources: string[]) => {
+      const budget = new PatternBudget();
+      return sources.every((source) => budget.charge(patternForAuthorize(source)));
+    };
+    const distinct = Array.from({ length: 20 }, (_, index) => `^[ab]*a[ab]{7}-${index}$`);
+    expect(within(distinct)).toBe(false);
+    // 1,000 patterns that differ only in their literal prefix share one matcher: within the budget.
+    const rooms = Array.from({ length: 1_000 }, (_, index) => `^room-${index}-[0-9]+$`);
+    expect(within(rooms)).toBe(true);
+    expect(new Set(rooms.map((source) => patternForAuthorize(source).matcherKey))).toEqual(new Set(['^[0-9]+$']));
+    // Each pattern still pays for being consulted: 2,000 of them exceed the budget even with one matcher each.
+    expect(within([...rooms, ...rooms.map((source) => `${source.slice(0, -1)}x$`)])).toBe(false);
+    const one = patternForAuthorize(rooms[0]!);
+    expect(one.cost).toBe(one.consultCost + one.matcherCost);
   });
 
   it('caps pattern length and program size', () => {
@@ -84,13 +91,52 @@ describe('compilePattern', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('returns the same compiled object for the same source (compiled once)', () => {
-    expect(compilePattern('^cached-.*$')).toBe(compilePattern('^cached-.*$'));
+  it('compiles a matcher once per source, and once for patterns that differ only in a literal prefix', () => {
+    expect(compilePattern('cached-.*')).toBe(compilePattern('cached-.*'));
+    // Split patterns are rebuilt around one cached matcher: equal answers and price, one matcher.
+    const [one, again] = [patternForAuthorize('^cached-.*$'), patternForAuthorize('^cached-.*$')];
+    expect([one.matcherKey, one.cost, one.test('cached-1')]).toEqual([again.matcherKey, again.cost, again.test('cached-1')]);
   });
 
   it('refuses empty and non-string sources', () => {
     expect(() => compilePattern('')).toThrow(expect.objectContaining({ code: 'ERR_PATTERN_INVALID' }));
     expect(() => compilePattern(5 as never)).toThrow(expect.objectContaining({ code: 'ERR_PATTERN_INVALID' }));
+  });
+});
+
+describe('splitPattern', () => {
+  it.each([
+    ['^user-42-.*$', 'user-42-', '^.*$'],
+    ['^room-[0-9]+$', 'room-', '^[0-9]+$'],
+    ['^room-1+$', 'room-', '^1+$'], // the quantifier applies to the last literal alone
+    ['^a\\.b{2}', 'a.', '^b{2}'],
+    ['^a\\-b\\.', 'a-b.', '^'],
+    ['^😀x*', '😀', '^x*'],
+    ['^😀*', undefined, undefined],
+    ['^ab[^/]+$', 'ab', '^[^/]+$'],
+    ['^ab(?i)c', 'ab', '^(?i)c'],
+  ])('splits %s into %s and %s', (source, prefix, rest) => {
+    expect(splitPattern(source)).toEqual(prefix === undefined ? undefined : { prefix, rest });
+  });
+
+  it.each([
+    'room-.*', // unanchored: found anywhere
+    '^.*$', // no literal prefix
+    '^abc|def', // the alternation reaches back over the prefix
+    '^ab(?:c|d)', // any | keeps the whole pattern (kept simple)
+    '^ab\\bc', '^ab\\Bc', '^ab^c', '^ab\\Ac', // look at the character before the rest
+    '^ab[a^]', // a ^ not right after [ (kept simple)
+    '^ab\\Q.*\\E', // quoting
+    '^\\d+', '^\\x41', // escapes that are not punctuation
+  ])('keeps %s whole', (source) => {
+    expect(splitPattern(source)).toBeUndefined();
+  });
+
+  it('shares one matcher between patterns that differ only in their literal prefix', () => {
+    const one = patternForAuthorize('^user-000001-[a-z]+$');
+    const two = patternForAuthorize('^user-000002-[a-z]+$');
+    expect(one.matcherKey).toBe(two.matcherKey);
+    expect([one.test('user-000001-inbox'), one.test('user-000002-inbox'), two.test('user-000002-inbox'), one.test('user-000001-')]).toEqual([true, false, true, false]);
   });
 });
 

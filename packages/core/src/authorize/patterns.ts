@@ -9,10 +9,10 @@
  */
 import { RE2JS } from 're2js';
 import { PatternInvalidError } from '../errors.js';
-import { isWellFormed } from '../internal/well-formed.js';
+import { ILL_FORMED, isWellFormed } from '../internal/well-formed.js';
 import { LIMITS } from '../limits.js';
-import type { PermissionSlots } from '../slots.js';
-import { buildAutomaton } from './pattern-automaton.js';
+import { BoundedCache } from './bounded-cache.js';
+import { buildAutomaton, type PatternAutomaton } from './pattern-automaton.js';
 
 /**
  * A compiled pattern: call `test(name)` to search it in a resource name.
@@ -39,32 +39,55 @@ export interface CompiledPattern {
 // Cost model, in units of about one step of building a matcher (tens of nanoseconds on a current server core), fitted
 // to measured CPU time so that it bounds it: re2js parses and compiles at about 40 units per source character and 30
 // per instruction (the automaton builder charges instructions and rune ranges itself), plus a fixed overhead of
-// some 25 µs per pattern (re2js prepares a one-pass program, a prefilter and a literal prefix for every pattern).
+// some 25 µs per matcher (re2js prepares a one-pass program, a prefilter and a literal prefix for every pattern).
 const BASE_COST = 800;
 const COST_PER_CHARACTER = 40;
+// What consulting one pattern costs on top of its matcher: splitting it, comparing its literal prefix, one pass of its
+// matcher over a name of at most `LIMITS.maxNameLength` characters.
+const CONSULT_BASE_COST = 128;
+const CONSULT_COST_PER_CHARACTER = 2;
 
-/** A cached outcome: the compiled pattern, or why it was refused, with what finding out cost. */
-type Outcome = { pattern: CompiledPattern; bytes: number } | { refusal: string; cause?: unknown; cost: number; bytes: number };
+/**
+ * A pattern as the server's engine holds it: a literal prefix the name must start with, then a matcher run from the
+ * end of that prefix. The matcher may be shared by many patterns (`^user-1-.*$` and `^user-2-.*$` share `^.*$`), so
+ * what a pattern costs is split in two: `consultCost`, paid for every pattern consulted, and `matcherCost`, paid once
+ * per distinct `matcherKey` in one grant or one authorization.
+ *
+ * @internal
+ */
+export interface PricedPattern extends CompiledPattern {
+  readonly cost: number;
+  /** What consulting this pattern costs, in pattern budget units, once its matcher is paid for. */
+  readonly consultCost: number;
+  /** Identifies the matcher: patterns with the same key share one. */
+  readonly matcherKey: string;
+  /** What building (or refusing) the matcher costs, charged once per key. */
+  readonly matcherCost: number;
+}
 
-// Every pattern is compiled once per process and shared by every token that carries it. The cache is bounded in
-// entries and in bytes (a matcher's tables take up to ~200 kB), so hostile token streams cannot grow it.
-const CACHE_ENTRIES = 4_096;
-const CACHE_BYTES = 16 * 1024 * 1024;
-const cache = new Map<string, Outcome>();
-let cachedBytes = 0;
+/** A built (or refused) matcher, shared by the patterns whose rest after a literal prefix is the same. */
+type Matcher =
+  | { automaton: PatternAutomaton; programSize: number; cost: number; bytes: number }
+  | { error: 'syntax'; cause: unknown; cost: number; bytes: number }
+  | { error: 'groups' | 'program' | 'states' | 'work' | 'unsupported'; cost: number; bytes: number };
+
+/** A cached outcome: the compiled pattern, or a refused one (it matches nothing) with why it was refused. */
+type Outcome = PricedPattern & { readonly refusal?: string; readonly cause?: unknown };
+
+// Matchers are built once per process and shared by every token that uses them; outcomes per pattern source are
+// cheap to rebuild from a cached matcher (a prefix scan), so the per-source cache only saves that scan. Both are
+// bounded (matchers also in bytes: a matcher's tables take up to ~200 kB) and forget their oldest entries first, one
+// at a time, so hostile token streams cannot grow them and a working set just past their size degrades gently.
+const matchers = new BoundedCache<Matcher>(4_096, 16 * 1024 * 1024);
+const outcomes = new BoundedCache<Outcome>(8_192, 4 * 1024 * 1024);
 
 function outcomeOf(source: string): Outcome {
-  let outcome = cache.get(source);
+  let outcome = outcomes.get(source);
   if (outcome === undefined) {
     outcome = compileUncached(source);
-    cache.set(source, outcome);
-    cachedBytes += outcome.bytes;
-    // Compiling costs far more than this eviction walk, so a plain Map in insertion order is enough.
-    while (cache.size > CACHE_ENTRIES || cachedBytes > CACHE_BYTES) {
-      const [oldest, evicted] = cache.entries().next().value as [string, Outcome];
-      cache.delete(oldest);
-      cachedBytes -= evicted.bytes;
-    }
+    // A pattern split at a literal prefix is rebuilt from its cached matcher in a fraction of a microsecond: caching
+    // it too would only churn (per-user patterns are many and each is used by one token).
+    if (outcome.matcherKey === source || outcome.refusal !== undefined) outcomes.set(source, outcome, 128 + source.length * 4);
   }
   return outcome;
 }
@@ -87,8 +110,13 @@ function outcomeOf(source: string): Outcome {
  * ```
  */
 export function compilePattern(source: string, field = 'pattern'): CompiledPattern {
+  return pricedPattern(source, field);
+}
+
+/** {@link compilePattern} with its two-part price. @internal */
+export function pricedPattern(source: string, field = 'pattern'): PricedPattern {
   const outcome = outcomeOf(source);
-  if ('pattern' in outcome) return outcome.pattern;
+  if (outcome.refusal === undefined) return outcome;
   throw new PatternInvalidError(outcome.refusal.replace('$field', () => field), { field, ...(outcome.cause === undefined ? {} : { cause: outcome.cause }) });
 }
 
@@ -99,9 +127,39 @@ export function compilePattern(source: string, field = 'pattern'): CompiledPatte
  *
  * @internal
  */
-export function patternForAuthorize(source: string): CompiledPattern {
-  const outcome = outcomeOf(source);
-  return 'pattern' in outcome ? outcome.pattern : { source, cost: outcome.cost, test: () => false };
+export function patternForAuthorize(source: string): PricedPattern {
+  return outcomeOf(source);
+}
+
+/**
+ * What a set of patterns costs together: every pattern its consult cost, every distinct matcher once. One grant's
+ * patterns, or those one authorization consults, must stay within `LIMITS.maxTotalPatternCost`. The total is a
+ * function of the patterns alone, never of what the process has compiled before, so answers are deterministic.
+ *
+ * @internal
+ */
+export class PatternBudget {
+  private spent = 0;
+  private firstKey: string | undefined;
+  private paid: Set<string> | undefined;
+
+  /** Charges `pattern`; false once the total is over `LIMITS.maxTotalPatternCost`. */
+  charge(pattern: PricedPattern): boolean {
+    this.spent += pattern.consultCost;
+    const key = pattern.matcherKey;
+    // Most calls charge one matcher: the set is made only for a second one.
+    if (this.firstKey === undefined) {
+      this.firstKey = key;
+      this.spent += pattern.matcherCost;
+    } else if (key !== this.firstKey) {
+      this.paid ??= new Set();
+      if (!this.paid.has(key)) {
+        this.paid.add(key);
+        this.spent += pattern.matcherCost;
+      }
+    }
+    return this.spent <= LIMITS.maxTotalPatternCost;
+  }
 }
 
 /** How long compiling may hold the event loop before {@link precompilePatterns} lets other work run, ms. */
@@ -110,49 +168,29 @@ const SLICE_MS = 4;
 /**
  * Compiles the patterns a grant or a token is about to use, a few milliseconds at a time, letting other requests run
  * in between (a `setTimeout(0)` turn), so that meeting a token's patterns for the first time never holds a server's
- * event loop for long: the longest stretch is one pattern's compile. Stops once the patterns seen cost
- * `LIMITS.maxTotalPatternCost` (nothing past that is consulted or accepted) and returns false then, so a grant over
- * the budget can be refused without compiling the rest. The synchronous `authorize` and grant validation then find
- * them compiled. Optional: without it they compile where they are used.
+ * event loop for long: the longest stretch is one matcher's build. Stops once the patterns seen cost
+ * `LIMITS.maxTotalPatternCost` (see {@link PatternBudget}) and returns false then, so a grant over the budget can be
+ * refused without compiling the rest. The synchronous `authorize` and grant validation then find them compiled.
+ * Optional: without it they compile where they are used.
  *
  * @internal
  */
 export async function precompilePatterns(sources: Iterable<string>): Promise<boolean> {
-  let total = 0;
+  const budget = new PatternBudget();
   let sliceStart = now();
   for (const source of sources) {
     if (typeof source !== 'string') continue;
-    const known = cache.get(source);
-    if (known === undefined && now() - sliceStart >= SLICE_MS) {
+    if (outcomes.get(source) === undefined && now() - sliceStart >= SLICE_MS) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       sliceStart = now();
     }
-    const outcome = known ?? outcomeOf(source);
-    total += 'pattern' in outcome ? outcome.pattern.cost! : outcome.cost;
-    if (total > LIMITS.maxTotalPatternCost) return false;
+    if (!budget.charge(patternForAuthorize(source))) return false;
   }
   return true;
 }
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
-/**
- * Checks a grant's patterns together: each within its own budget (by {@link compilePattern}) and all of them within
- * `LIMITS.maxTotalPatternCost`, the bound on what one token's patterns can cost an authorization.
- *
- * @internal
- * @throws {@link PatternInvalidError} `ERR_PATTERN_INVALID`, field `patterns` for the total.
- */
-export function checkPatternBudget(patterns: PermissionSlots): void {
-  let total = 0;
-  for (const type of Object.keys(patterns) as Array<keyof PermissionSlots>) {
-    for (const source of Object.keys(patterns[type])) {
-      total += compilePattern(source, `permissions.patterns.${type}.${source}`).cost!;
-      if (total > LIMITS.maxTotalPatternCost) throw patternBudgetExceeded();
-    }
-  }
 }
 
 /** The error for a grant whose patterns together cost more than `LIMITS.maxTotalPatternCost`. @internal */
@@ -163,46 +201,178 @@ export function patternBudgetExceeded(): PatternInvalidError {
   );
 }
 
-function refused(refusal: string, cost: number, cause?: unknown): Outcome {
-  return { refusal, cost, bytes: 256 + refusal.length * 2, ...(cause === undefined ? {} : { cause }) };
+/**
+ * Splits an anchored pattern at its literal prefix: `^user-42-[a-z]+$` is the name starting with `user-42-`, then
+ * `^[a-z]+$` matched from there. Undefined when that would not mean the same: no `^`, no literal prefix, a
+ * quantifier or `|` that reaches back over it, or an assertion in the rest that looks at the character before it
+ * (`^`, `\A`, `\b`, `\B`). A pure function of the source; the fuzz suite checks the split pattern matches as the
+ * whole does.
+ *
+ * @internal
+ */
+export function splitPattern(source: string): { prefix: string; rest: string } | undefined {
+  if (source.charCodeAt(0) !== 0x5e /* ^ */) return undefined;
+  let at = 1;
+  let lastLiteral = 1;
+  let prefix = '';
+  let lastLength = 0;
+  // Most prefixes hold no escape: scan them without building a string.
+  while (at < source.length) {
+    const code = source.charCodeAt(at);
+    if (code === 0x5c /* \\ */ || (code < 0x80 && META[code] === 1)) break;
+    lastLiteral = at;
+    lastLength = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    at += lastLength;
+  }
+  prefix = source.slice(1, at);
+  while (at < source.length) {
+    const code = source.charCodeAt(at);
+    let width: number;
+    let literal: string;
+    if (code === 0x5c /* \ */) {
+      const next = source.charCodeAt(at + 1);
+      if (!isEscapablePunctuation(next)) break;
+      width = 2;
+      literal = source[at + 1]!;
+    } else if (code < 0x80 && META[code] === 1) {
+      break;
+    } else {
+      width = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+      literal = source.slice(at, at + width);
+    }
+    lastLiteral = at;
+    lastLength = literal.length;
+    prefix += literal;
+    at += width;
+  }
+  const next = source.charCodeAt(at);
+  // A quantifier applies to the last literal alone: it belongs to the rest.
+  if (next === 0x2a /* * */ || next === 0x2b /* + */ || next === 0x3f /* ? */ || next === 0x7b /* { */) {
+    at = lastLiteral;
+    prefix = prefix.slice(0, prefix.length - lastLength);
+  }
+  if (prefix.length === 0) return undefined;
+  let afterBracket = false;
+  for (let index = at; index < source.length; index++) {
+    const code = source.charCodeAt(index);
+    if (code === 0x5c /* \ */) {
+      const escaped = source.charCodeAt(index + 1);
+      if (escaped === 0x62 /* b */ || escaped === 0x42 /* B */ || escaped === 0x41 /* A */ || escaped === 0x51 /* Q */) return undefined;
+      index++;
+      afterBracket = false;
+      continue;
+    }
+    if (code === 0x7c /* | */ || (code === 0x5e /* ^ */ && !afterBracket)) return undefined;
+    afterBracket = code === 0x5b /* [ */;
+  }
+  return { prefix, rest: `^${source.slice(at)}` };
+}
+
+// RE2's metacharacters outside a class.
+const META = /* @__PURE__ */ (() => {
+  const table = new Uint8Array(128);
+  for (const character of '\\.+*?()|[]{}^$') table[character.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** ASCII punctuation: RE2 reads `\` before one as that character. */
+function isEscapablePunctuation(code: number): boolean {
+  return (code >= 0x21 && code <= 0x2f) || (code >= 0x3a && code <= 0x40) || (code >= 0x5b && code <= 0x60) || (code >= 0x7b && code <= 0x7e);
+}
+
+function refused(source: string, refusal: string, matcherKey: string, matcherCost: number, cause?: unknown): Outcome {
+  const consultCost = consultCostOf(source);
+  return Object.freeze({ source, cost: consultCost + matcherCost, consultCost, matcherKey, matcherCost, test: () => false, refusal, ...(cause === undefined ? {} : { cause }) });
+}
+
+function consultCostOf(source: string): number {
+  return CONSULT_BASE_COST + CONSULT_COST_PER_CHARACTER * (typeof source === 'string' ? source.length : 0);
 }
 
 function compileUncached(source: string): Outcome {
-  if (typeof source !== 'string' || source.length === 0) return refused('$field must be a non-empty string', BASE_COST);
+  if (typeof source !== 'string' || source.length === 0) return refused(source, '$field must be a non-empty string', '', BASE_COST);
   if (source.length > LIMITS.maxPatternLength) {
-    return refused(`$field is longer than ${LIMITS.maxPatternLength} characters`, BASE_COST);
+    return refused(source, `$field is longer than ${LIMITS.maxPatternLength} characters`, source, BASE_COST);
   }
-  if (!isWellFormed(source)) return refused('$field must be well-formed Unicode (it holds a lone UTF-16 surrogate)', BASE_COST);
+  if (!isWellFormed(source)) return refused(source, `$field ${ILL_FORMED}`, source, BASE_COST);
+  const split = splitPattern(source);
+  const prefix = split?.prefix ?? '';
+  const matcherKey = split?.rest ?? source;
+  const matcher = matcherFor(matcherKey);
+  if ('error' in matcher) {
+    switch (matcher.error) {
+      case 'syntax': {
+        // The whole source's error, for the same cause a caller would get from re2js.
+        let cause = matcher.cause;
+        if (split !== undefined) {
+          try {
+            RE2JS.compile(source);
+          } catch (whole) {
+            cause = whole;
+          }
+        }
+        const reason = (cause as { error?: unknown } | undefined)?.error;
+        const wording = typeof reason === 'string' ? (PUBNUB_SYNTAX_ERRORS[reason] ?? reason) : 'invalid pattern';
+        return refused(source, `Syntax error: ${wording}.`, matcherKey, matcher.cost, cause);
+      }
+      case 'groups':
+        return refused(source, 'Only non-capturing groups are allowed. Try replacing `(` with `(?:`.', matcherKey, matcher.cost);
+      case 'program':
+        return refused(source, programRefusal, matcherKey, matcher.cost);
+      case 'states':
+        return refused(source, statesRefusal, matcherKey, matcher.cost);
+      case 'work':
+        return refused(source, workRefusal, matcherKey, matcher.cost);
+      default:
+        return refused(source, '$field uses a construct the matcher does not support', matcherKey, matcher.cost);
+    }
+  }
+  // The literal prefix is one instruction and one state per character of the whole pattern's matcher.
+  if (matcher.programSize + prefix.length > LIMITS.maxPatternProgramSize) return refused(source, programRefusal, matcherKey, matcher.cost);
+  const { automaton } = matcher;
+  if (automaton.states + prefix.length > LIMITS.maxPatternStates) return refused(source, statesRefusal, matcherKey, matcher.cost);
+  const consultCost = consultCostOf(source);
+  if (consultCost + matcher.cost > LIMITS.maxPatternCost) return refused(source, workRefusal, matcherKey, matcher.cost);
+  const from = prefix.length;
+  return Object.freeze({
+    source,
+    cost: consultCost + matcher.cost,
+    consultCost,
+    matcherKey,
+    matcherCost: matcher.cost,
+    test: from === 0 ? (name: string) => automaton.test(name) : (name: string) => name.startsWith(prefix) && automaton.test(name, from),
+  });
+}
+
+const programRefusal = `$field is too costly (program size over ${LIMITS.maxPatternProgramSize})`;
+const statesRefusal = `$field is too costly to match: its matcher would need more than ${LIMITS.maxPatternStates} states`;
+const workRefusal = `$field is too costly to match: building its matcher would cost more than ${LIMITS.maxPatternCost} units`;
+
+function matcherFor(source: string): Matcher {
+  let matcher = matchers.get(source);
+  if (matcher === undefined) {
+    matcher = buildMatcher(source);
+    matchers.set(source, matcher, matcher.bytes);
+  }
+  return matcher;
+}
+
+function buildMatcher(source: string): Matcher {
   let cost = BASE_COST + COST_PER_CHARACTER * source.length;
+  const bytes = 256 + source.length * 2;
   let regex: RE2JS;
   try {
     regex = RE2JS.compile(source);
   } catch (cause) {
-    const reason = (cause as { error?: unknown }).error;
-    const wording = typeof reason === 'string' ? (PUBNUB_SYNTAX_ERRORS[reason] ?? reason) : 'invalid pattern';
-    return refused(`Syntax error: ${wording}.`, cost, cause);
+    return { error: 'syntax', cause, cost, bytes };
   }
-  if (regex.groupCount() > 0) {
-    return refused('Only non-capturing groups are allowed. Try replacing `(` with `(?:`.', cost);
-  }
-  if (regex.programSize() > LIMITS.maxPatternProgramSize) {
-    return refused(`$field is too costly (program size over ${LIMITS.maxPatternProgramSize})`, cost);
-  }
-  const automaton = buildAutomaton(regex, { maxStates: LIMITS.maxPatternStates, maxWork: LIMITS.maxPatternCost - cost });
-  if ('reason' in automaton) {
-    cost += automaton.work;
-    return refused(
-      automaton.reason === 'states'
-        ? `$field is too costly to match: its matcher would need more than ${LIMITS.maxPatternStates} states`
-        : automaton.reason === 'work'
-          ? `$field is too costly to match: building its matcher would cost more than ${LIMITS.maxPatternCost} units`
-          : '$field uses a construct the matcher does not support',
-      cost,
-    );
-  }
+  if (regex.groupCount() > 0) return { error: 'groups', cost, bytes };
+  const programSize = regex.programSize();
+  if (programSize > LIMITS.maxPatternProgramSize) return { error: 'program', cost, bytes };
+  const automaton = buildAutomaton(regex, { maxStates: LIMITS.maxPatternStates, maxWork: LIMITS.maxPatternCost - CONSULT_BASE_COST - cost });
   cost += automaton.work;
-  const pattern: CompiledPattern = Object.freeze({ source, cost, test: (name: string) => automaton.test(name) });
-  return { pattern, bytes: 256 + source.length * 2 + automaton.bytes };
+  if ('reason' in automaton) return { error: automaton.reason, cost, bytes };
+  return { automaton, programSize, cost, bytes: bytes + automaton.bytes };
 }
 
 // RE2's reason → PubNub's wording, where PubNub's SDK contract scenarios pin it (grantWithRegExpSyntaxError).

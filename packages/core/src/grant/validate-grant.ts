@@ -18,8 +18,8 @@
 import { GrantInvalidError, LimitExceededError } from '../errors.js';
 import { setEntry } from '../internal/records.js';
 import { LIMITS, MAX_DEPTH } from '../limits.js';
-import { checkPatternBudget, compilePattern } from '../authorize/patterns.js';
-import { isWellFormed } from '../internal/well-formed.js';
+import { PatternBudget, patternBudgetExceeded, pricedPattern } from '../authorize/patterns.js';
+import { ILL_FORMED, isWellFormed } from '../internal/well-formed.js';
 import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
 import { ALLOWED_MASKS, ALLOWED_PERMISSIONS, permissionNames, type ResourceType } from '../permissions.js';
 import type { ValidationMode } from './validation-mode.js';
@@ -161,6 +161,7 @@ export function validateGrant(grant: TokenGrant, options: ValidationOptions = {}
   let entries = 0;
   const resources = emptySlots();
   const patterns = emptySlots();
+  const budget = new PatternBudget();
   for (const [where, source, target] of [
     ['resources', grant.resources, resources],
     ['patterns', grant.patterns, patterns],
@@ -174,7 +175,7 @@ export function validateGrant(grant: TokenGrant, options: ValidationOptions = {}
         const field = slotField(where, type, name);
         entries++;
         if (where === 'patterns') {
-          compilePattern(name, field);
+          if (!budget.charge(pricedPattern(name, field))) throw patternBudgetExceeded();
         } else if (name === '') {
           throw new GrantInvalidError('Invalid resource name', 'must be a non-empty string', { field });
         } else if (!isWellFormed(name)) {
@@ -193,7 +194,6 @@ export function validateGrant(grant: TokenGrant, options: ValidationOptions = {}
       }
     }
   }
-  checkPatternBudget(patterns);
   if (entries === 0) {
     throw new GrantInvalidError('This grant contains no permissions', 'grant at least one resource or pattern', {
       field: 'permissions',
@@ -276,7 +276,6 @@ export function strictFindings(grant: TokenGrant, max = Number.POSITIVE_INFINITY
 }
 
 /** Lone surrogates would be replaced by U+FFFD in the token: refused, never silently changed. */
-const ILL_FORMED = 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)';
 
 function nameTooLong(field: string): StrictFinding {
   return {

@@ -15,3 +15,6 @@ const native = (String.prototype as { isWellFormed?: () => boolean }).isWellForm
 export function isWellFormed(text: string): boolean {
   return native !== undefined ? native.call(text) : !LONE_SURROGATE.test(text);
 }
+
+/** The refusal of text that is not well-formed, after the name of the field. @internal */
+export const ILL_FORMED = 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)';
