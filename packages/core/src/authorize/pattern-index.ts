@@ -13,7 +13,7 @@
 import type { GrantMatchInfo, PatternLookupResult } from './decision.js';
 import type { ResourceType } from '../permissions.js';
 import type { TokenPayload } from '../token/reader.js';
-import { PatternBudget, patternForAuthorize, splitPattern, type PricedPattern } from './patterns.js';
+import { PatternBudget, patternForAuthorize, precompilePatterns, splitPattern, type PricedPattern } from './patterns.js';
 
 /** Slots with this many patterns or fewer are walked in order, comparing prefixes; larger ones get a prefix map. */
 const SCAN_LIMIT = 8;
@@ -113,4 +113,27 @@ export function findPatternGrant(token: TokenPayload, types: readonly ResourceTy
     }
   }
   return lacking === undefined ? NOTHING : { lacking, overBudget: false };
+}
+
+const prepared = new WeakSet<object>();
+
+/**
+ * {@link precompilePatterns} for a verified token's patterns, done once per token object: a token seen before (the
+ * same decode, from the verify cache) answers at once, so a server pays for walking a token's patterns only when it
+ * first meets them, not on every request.
+ *
+ * @internal
+ */
+export async function prepareTokenPatterns(token: TokenPayload): Promise<void> {
+  const slots = token.patterns;
+  if (typeof slots !== 'object' || slots === null || prepared.has(slots)) return;
+  await precompilePatterns(sourcesOf(slots));
+  prepared.add(slots);
+}
+
+function* sourcesOf(slots: TokenPayload['patterns']): Generator<string> {
+  for (const type of Object.keys(slots) as ResourceType[]) {
+    const slot = slots[type];
+    if (typeof slot === 'object' && slot !== null) yield* Object.keys(slot);
+  }
 }
