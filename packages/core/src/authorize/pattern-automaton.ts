@@ -449,7 +449,8 @@ function foldOrbit(rune: number, spend: (units: number) => void): number[] {
       if (orbit[1] === 0) orbit.splice(0, 2);
       else orbit[0] = 1;
     }
-    if (orbits.size >= 4_096) orbits.clear();
+    // Forget the oldest only (a compile-time cache: one Map iteration per new rune is nothing beside a compile).
+    if (orbits.size >= 4_096) orbits.delete(orbits.keys().next().value!);
     orbits.set(rune, orbit);
   }
   return orbit;
