@@ -49,9 +49,18 @@ export class CborWriter {
 
   /** Pre-encoded bytes (constant keys). */
   raw(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
+    const length = bytes.length;
+    this.reserve(length);
+    // Most are keys of a few bytes: a loop costs less than set()'s call.
+    if (length <= 16) {
+      const buffer = this.buffer;
+      let at = this.length;
+      for (let index = 0; index < length; index++) buffer[at++] = bytes[index]!;
+      this.length = at;
+      return;
+    }
     this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+    this.length += length;
   }
 
   text(value: string): void {
