@@ -228,7 +228,18 @@ function checkSlots(where: 'resources' | 'patterns', source: PermissionSlots, ow
   const uuids = checkSlot(where, 'uuids', source.uuids, owned, frozen);
   const users = checkSlot(where, 'users', source.users, owned, frozen);
   const spaces = checkSlot(where, 'spaces', source.spaces, owned, frozen);
-  const slots: PermissionSlots = { channels, groups, uuids, spaces, users };
+  let slots: PermissionSlots;
+  if (owned) {
+    // This package's own slots object (made with unsetSlots, key order channels, groups, uuids, spaces, users).
+    slots = source;
+    slots.channels = channels;
+    slots.groups = groups;
+    slots.uuids = uuids;
+    slots.spaces = spaces;
+    slots.users = users;
+  } else {
+    slots = { channels, groups, uuids, spaces, users };
+  }
   return frozen ? Object.freeze(slots) : slots;
 }
 

@@ -28,7 +28,11 @@ let scratch: Uint8Array | undefined;
  * ```
  */
 export function base64UrlEncode(bytes: Uint8Array, padding = true): string {
-  const length = bytes.length;
+  return base64UrlEncodeFirst(bytes, bytes.length, padding);
+}
+
+/** {@link base64UrlEncode} of the first `length` bytes of `bytes` (no view needed). @internal */
+export function base64UrlEncodeFirst(bytes: Uint8Array, length: number, padding: boolean): string {
   const rest = length % 3;
   const full = length - rest;
   const size = ((length + 2) / 3 | 0) * 4;

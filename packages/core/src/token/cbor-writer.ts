@@ -7,6 +7,8 @@
  *
  * @internal
  */
+import { base64UrlEncodeFirst } from './base64url.js';
+
 const utf8 = new TextEncoder();
 
 export class CborWriter {
@@ -120,6 +122,16 @@ export class CborWriter {
       return;
     }
     this.scalar(value as string | number | boolean);
+  }
+
+  /** Adds `delta` to the first byte written (a map header's count). */
+  addToFirstByte(delta: number): void {
+    this.buffer[0]! += delta;
+  }
+
+  /** What was written, as padded base64url text, without making a view of it. */
+  base64Url(): string {
+    return base64UrlEncodeFirst(this.buffer, this.length, true);
   }
 
   /** A copy of what was written. */

@@ -92,13 +92,13 @@ export function verifyToken<K extends HmacKey>(
   const entry = known ?? decodeForVerify(token);
   if (!Array.isArray(keys)) {
     // One key (the usual case): tried without building a list, and an asynchronous answer is chained once.
-    const ok = (keys as K).verify(entry.signedBytes, entry.payload.signature);
+    const ok = (keys as K).verify(entry.signedBytes, entry.tag);
     if (!isPromise(ok)) return checked(token, entry, keys, ok ? 0 : -1, false, options) as KeyResult<K, VerifiedToken>;
     // A fresh decode's bytes sit in the shared decode buffer: they now belong to the pending verification.
     if (known === undefined) releaseDecodeScratch();
     return ok.then((valid) => checked(token, entry, keys, valid ? 0 : -1, true, options)) as KeyResult<K, VerifiedToken>;
   }
-  const match = matchKey(keys, entry.signedBytes, entry.payload.signature, 0);
+  const match = matchKey(keys, entry.signedBytes, entry.tag, 0);
   if (!isPromise(match)) return checked(token, entry, keys, match, false, options) as KeyResult<K, VerifiedToken>;
   if (known === undefined) releaseDecodeScratch();
   return match.then((keyIndex) => checked(token, entry, keys, keyIndex, true, options)) as KeyResult<K, VerifiedToken>;
@@ -149,6 +149,11 @@ interface DecodedForVerify {
   payload: TokenPayload;
   /** The bytes the signature covers (a fresh decode's in the shared decode buffer, a kept one's its own). */
   signedBytes: Uint8Array;
+  /**
+   * The signature as given to the key: a fresh decode's is a view of the token bytes (off-heap already: a new
+   * 32-byte array would have to be moved off-heap when the crypto binding reads it), a kept one's the payload's.
+   */
+  tag: Uint8Array;
   expiresAt: number;
   id: string;
   /** Once remembered: the key whose tag matched, and whether it answered asynchronously. */
@@ -206,7 +211,9 @@ function decodeForVerify(token: string): DecodedForVerify {
   if (signedBytes === undefined) {
     throw new TokenMalformedError('token is not in canonical form (map header, or sig not last as a 32-byte byte string)', { field: 'token' });
   }
-  return { payload, signedBytes, expiresAt: payload.timestamp + payload.ttl * 60, id: signatureId(payload.signature) };
+  // signedBytesOf checked the layout: `sig` is the last entry, 6 bytes of key and head, then the 32-byte tag.
+  const tag = read.bytes.subarray(read.sigStart + 6, read.sigStart + 6 + 32);
+  return { payload, signedBytes, tag, expiresAt: payload.timestamp + payload.ttl * 60, id: signatureId(payload.signature) };
 }
 
 /**
@@ -225,6 +232,7 @@ function checkPayload(payload: TokenPayload): void {
 function remember(token: string, entry: DecodedForVerify): void {
   // Its own bytes: a fresh decode's lie in the shared decode buffer.
   entry.signedBytes = entry.signedBytes.slice();
+  entry.tag = entry.payload.signature;
   freezeDeep(entry.payload.resources);
   freezeDeep(entry.payload.patterns);
   freezeDeep(entry.payload.meta);

@@ -85,9 +85,8 @@ export function mintInPlace(grant: TokenGrant, timestamp: number, key: HmacKey):
   checkSignatureLength(signature as Uint8Array);
   writer.raw(SIG_SUFFIX);
   writer.raw(signature as Uint8Array);
-  const bytes = writer.written();
-  bytes[0]! += 1; // one more entry: sig
-  return tokenText(bytes);
+  writer.addToFirstByte(1); // one more entry: sig
+  return checkTokenLength(writer.base64Url());
 }
 
 function writeUnsigned(grant: TokenGrant, timestamp: number): CborWriter {
@@ -123,7 +122,10 @@ function checkSignatureLength(signature: Uint8Array): void {
 }
 
 function tokenText(bytes: Uint8Array): string {
-  const token = base64UrlEncode(bytes);
+  return checkTokenLength(base64UrlEncode(bytes));
+}
+
+function checkTokenLength(token: string): string {
   if (token.length > LIMITS.maxTokenLength) {
     throw new LimitExceededError(`token would be longer than ${LIMITS.maxTokenLength} characters`, { field: 'token' });
   }
