@@ -13,6 +13,20 @@ const DECODE = new Int32Array(256).fill(-1);
 for (let index = 0; index < ALPHABET.length; index++) DECODE[ALPHABET.charCodeAt(index)] = index;
 const PAD = 61; // '='
 let scratch: Uint8Array | undefined;
+let scratchPairs: Uint16Array | undefined;
+/** 4,096 entries: the two characters of 12 bits, as the Uint16 that stores them in that order (either byte order). */
+let pairTable: Uint16Array | undefined;
+
+function makePairTable(): Uint16Array {
+  const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+  const table = new Uint16Array(4096);
+  for (let index = 0; index < 4096; index++) {
+    const first = ENCODE[index >> 6]!;
+    const second = ENCODE[index & 63]!;
+    table[index] = littleEndian ? first | (second << 8) : (first << 8) | second;
+  }
+  return (pairTable = table);
+}
 
 /**
  * Encodes bytes as base64url.
@@ -36,17 +50,24 @@ export function base64UrlEncodeFirst(bytes: Uint8Array, length: number, padding:
   const rest = length % 3;
   const full = length - rest;
   const size = ((length + 2) / 3 | 0) * 4;
-  // Encoding is synchronous: one scratch buffer serves every call (the text is what escapes, not the bytes).
-  if (scratch === undefined || scratch.length < size) scratch = new Uint8Array(Math.max(size, 512));
+  // Encoding is synchronous: one scratch buffer serves every call (the text is what escapes, not the bytes). Its
+  // size is a multiple of 4, so a Uint16Array view covers it.
+  if (scratch === undefined || scratch.length < size) {
+    scratch = new Uint8Array(Math.max(size, 512));
+    scratchPairs = new Uint16Array(scratch.buffer);
+  }
   const out = scratch;
-  let at = 0;
+  // Each 3 bytes are 4 characters, written as two pairs: 12 bits → 2 characters from one table lookup.
+  const pairs = scratchPairs!;
+  const table = pairTable ?? makePairTable();
+  let pair = 0;
   for (let index = 0; index < full; index += 3) {
     const chunk = (bytes[index]! << 16) | (bytes[index + 1]! << 8) | bytes[index + 2]!;
-    out[at++] = ENCODE[chunk >> 18]!;
-    out[at++] = ENCODE[(chunk >> 12) & 63]!;
-    out[at++] = ENCODE[(chunk >> 6) & 63]!;
-    out[at++] = ENCODE[chunk & 63]!;
+    pairs[pair] = table[chunk >> 12]!;
+    pairs[pair + 1] = table[chunk & 4095]!;
+    pair += 2;
   }
+  let at = pair * 2;
   if (rest === 1) {
     const chunk = bytes[full]! << 16;
     out[at++] = ENCODE[chunk >> 18]!;
