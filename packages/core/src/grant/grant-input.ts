@@ -6,10 +6,10 @@
  */
 import { GrantInvalidError } from '../errors.js';
 import { hasEntry, setEntry } from '../internal/records.js';
-import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
+import { RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
 import { encodePermissions, PERMISSION_BITS, type Permission, type ResourceType } from '../permissions.js';
 import type { ChannelGrant, GrantEntry, GroupGrant, SpaceGrant, UserGrant, UuidGrant } from './builders.js';
-import { slotField, validateGrant, type MetaValue, type TokenGrant, type ValidationOptions } from './validate-grant.js';
+import { checkGrant, EMPTY_SLOT, slotField, slotToFill, unsetSlots, type MetaValue, type TokenGrant, type ValidationOptions } from './validate-grant.js';
 
 /**
  * Named-arguments grant with builders, e.g.
@@ -103,8 +103,6 @@ export interface PubNubGrantTokenParameters {
  */
 export type GrantInput = GrantTokenOptions | PubNubGrantTokenParameters;
 
-const VSP_TARGET = { spaces: 'channels', users: 'uuids' } as const;
-
 /**
  * Normalizes and validates either input style into a {@link TokenGrant}. `spaces` / `users` / `authorizedUserId`
  * land in the channel / uuid slots as the official JS SDK maps them, and may not be mixed with
@@ -125,11 +123,21 @@ const VSP_TARGET = { spaces: 'channels', users: 'uuids' } as const;
  * ```
  */
 export function normalizeGrant(input: GrantInput, options: ValidationOptions = {}): TokenGrant {
+  return normalizeInput(input, options, true);
+}
+
+/**
+ * {@link normalizeGrant}; with `frozen` false, for `mintToken`, the grant is neither frozen nor marked as validated
+ * (it never leaves the mint). The same checks, in the same order, either way.
+ *
+ * @internal
+ */
+export function normalizeInput(input: GrantInput, options: ValidationOptions, frozen: boolean): TokenGrant {
   if (typeof input !== 'object' || input === null) {
     throw new GrantInvalidError('Invalid grant', 'grant must be an object', { field: 'grant' });
   }
-  const resources = emptySlots();
-  const patterns = emptySlots();
+  const resources = unsetSlots();
+  const patterns = unsetSlots();
   let authorizedUuid: string | undefined;
   let vsp: boolean;
   let legacy: boolean;
@@ -166,20 +174,23 @@ export function normalizeGrant(input: GrantInput, options: ValidationOptions = {
     );
   }
   // The SDK sends App Context terms in the channel/uuid slots; do the same.
-  for (const slots of [resources, patterns]) {
-    for (const alias of ['spaces', 'users'] as const) {
-      const target = slots[VSP_TARGET[alias]];
-      for (const name of Object.keys(slots[alias])) setEntry(target, name, slots[alias][name]!);
-      slots[alias] = {};
-    }
-  }
-  return validateGrant({
-    ttl: input.ttl,
-    ...(authorizedUuid === undefined ? {} : { authorizedUuid }),
-    resources,
-    patterns,
-    meta: input.meta ?? {},
-  }, options);
+  moveAlias(resources, 'spaces', 'channels');
+  moveAlias(resources, 'users', 'uuids');
+  moveAlias(patterns, 'spaces', 'channels');
+  moveAlias(patterns, 'users', 'uuids');
+  const grant: TokenGrant = authorizedUuid === undefined
+    ? { ttl: input.ttl, resources, patterns, meta: input.meta ?? {} }
+    : { ttl: input.ttl, authorizedUuid, resources, patterns, meta: input.meta ?? {} };
+  // The slot records are this function's own: validated in place, not copied again.
+  return checkGrant(grant, options, true, frozen);
+}
+
+function moveAlias(slots: PermissionSlots, alias: 'spaces' | 'users', type: 'channels' | 'uuids'): void {
+  const source = slots[alias];
+  if (source === EMPTY_SLOT) return;
+  const target = slotToFill(slots, type);
+  for (const name of Object.keys(source)) setEntry(target, name, source[name]!);
+  slots[alias] = EMPTY_SLOT;
 }
 
 const OPTION_KEYS = new Set(['ttl', 'authorizedUuid', 'authorizedUserId', 'meta', 'channels', 'groups', 'uuids', 'spaces', 'users']);
@@ -223,7 +234,7 @@ function addFlags(target: PermissionSlots, input: PubNubPermissionsInput | undef
           throw new GrantInvalidError('Invalid permissions', `unknown permission '${key}'`, { field });
         }
       }
-      addEntry(target[type as ResourceType], name, encodePermissions(flags));
+      addEntry(slotToFill(target, type as ResourceType), name, encodePermissions(flags));
     }
   }
 }
@@ -246,7 +257,7 @@ function addEntries(
     if (entry.type !== type) {
       throw new GrantInvalidError('Invalid permissions', `a ${entry.type} grant was passed as ${type}`, { field: slotField(where, type, entry.name) });
     }
-    addEntry((entry.match === 'pattern' ? patterns : resources)[type], entry.name, entry.mask);
+    addEntry(slotToFill(entry.match === 'pattern' ? patterns : resources, type), entry.name, entry.mask);
   }
 }
 

@@ -6,9 +6,9 @@
  */
 import { GrantInvalidError, RequestInvalidError } from '../errors.js';
 import { setEntry } from '../internal/records.js';
-import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
+import { RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
 import type { ResourceType } from '../permissions.js';
-import { slotField, validateGrant, type MetaValue, type TokenGrant, type ValidationOptions } from './validate-grant.js';
+import { checkGrant, slotField, slotToFill, unsetSlots, type MetaValue, type TokenGrant, type ValidationOptions } from './validate-grant.js';
 
 /**
  * Reads a grant from the JSON body of `POST /v3/pam/{sub_key}/grant`, as every official SDK sends it. Unlike
@@ -41,17 +41,18 @@ export function grantFromRequestBody(body: unknown, options: ValidationOptions =
   if (uuid !== undefined && typeof uuid !== 'string') {
     throw new GrantInvalidError('Invalid authorized uuid', 'must be a string', { field: 'permissions.uuid' });
   }
-  return validateGrant({
-    ttl: typeof ttl === 'string' && /^[0-9]{1,6}$/.test(ttl) ? Number(ttl) : (ttl as number),
-    ...(uuid === undefined || uuid === '' ? {} : { authorizedUuid: uuid }),
-    resources: bodySlots(resources, 'resources'),
-    patterns: bodySlots(patterns, 'patterns'),
-    meta: meta as Record<string, MetaValue>,
-  }, options);
+  const grantTtl = typeof ttl === 'string' && /^[0-9]{1,6}$/.test(ttl) ? Number(ttl) : (ttl as number);
+  const resourceSlots = bodySlots(resources, 'resources');
+  const patternSlots = bodySlots(patterns, 'patterns');
+  const grant: TokenGrant = uuid === undefined || uuid === ''
+    ? { ttl: grantTtl, resources: resourceSlots, patterns: patternSlots, meta: meta as Record<string, MetaValue> }
+    : { ttl: grantTtl, authorizedUuid: uuid, resources: resourceSlots, patterns: patternSlots, meta: meta as Record<string, MetaValue> };
+  // The slot records are bodySlots' own: validated in place, not copied again.
+  return checkGrant(grant, options, true, true);
 }
 
 function bodySlots(value: unknown, where: 'resources' | 'patterns'): PermissionSlots {
-  const slots = emptySlots();
+  const slots = unsetSlots();
   if (value === undefined || value === null) return slots;
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new GrantInvalidError('Invalid permissions', `${where} must be an object`, { field: `permissions.${where}` });
@@ -65,7 +66,10 @@ function bodySlots(value: unknown, where: 'resources' | 'patterns'): PermissionS
     if (typeof names !== 'object' || Array.isArray(names)) {
       throw new GrantInvalidError('Invalid permissions', `${where}.${type} must be an object`, { field: slotField(where, type as ResourceType) });
     }
-    for (const name of Object.keys(names)) setEntry(slots[type as ResourceType], name, (names as Record<string, number>)[name]!);
+    const keys = Object.keys(names);
+    if (keys.length === 0) continue;
+    const target = slotToFill(slots, type as ResourceType);
+    for (const name of keys) setEntry(target, name, (names as Record<string, number>)[name]!);
   }
   return slots;
 }

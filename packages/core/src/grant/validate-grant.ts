@@ -20,7 +20,7 @@ import { setEntry } from '../internal/records.js';
 import { LIMITS, MAX_DEPTH } from '../limits.js';
 import { PatternBudget, patternBudgetExceeded, pricedPattern } from '../authorize/patterns.js';
 import { ILL_FORMED, isWellFormed } from '../internal/well-formed.js';
-import { emptySlots, RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
+import { RESOURCE_TYPES, type PermissionSlots } from '../slots.js';
 import { ALLOWED_MASKS, ALLOWED_PERMISSIONS, permissionNames, type ResourceType } from '../permissions.js';
 import type { ValidationMode } from './validation-mode.js';
 
@@ -141,6 +141,18 @@ export function slotField(where: 'resources' | 'patterns', type: ResourceType, n
  * ```
  */
 export function validateGrant(grant: TokenGrant, options: ValidationOptions = {}): TokenGrant {
+  return checkGrant(grant, options, false, true);
+}
+
+/**
+ * {@link validateGrant}, for the grant readers of this package. `owned`: the slot records are fresh objects this
+ * package made (normalizeGrant, grantFromRequestBody), adopted as they are instead of copied (same entries, same
+ * order). `frozen` false: for a grant that never leaves `mintToken`, nothing is frozen and it is not marked as
+ * validated (so it can never be passed back as one). Every check runs, in the same order, either way.
+ *
+ * @internal
+ */
+export function checkGrant(grant: TokenGrant, options: ValidationOptions, owned: boolean, frozen: boolean): TokenGrant {
   const strict = (options.validation ?? 'pubnub') === 'strict';
   if (typeof grant !== 'object' || grant === null) {
     throw new GrantInvalidError('Invalid grant', 'grant must be an object', { field: 'grant' });
@@ -158,60 +170,115 @@ export function validateGrant(grant: TokenGrant, options: ValidationOptions = {}
   if (authorizedUuid !== undefined && !isWellFormed(authorizedUuid)) {
     throw new GrantInvalidError('Invalid authorized uuid', ILL_FORMED, { field: 'permissions.uuid' });
   }
-  let entries = 0;
-  const resources = emptySlots();
-  const patterns = emptySlots();
-  const budget = new PatternBudget();
-  for (const [where, source, target] of [
-    ['resources', grant.resources, resources],
-    ['patterns', grant.patterns, patterns],
-  ] as const) {
-    if (typeof source !== 'object' || source === null) {
-      throw new GrantInvalidError('Invalid permissions', `${where} must be an object`, { field: `permissions.${where}` });
-    }
-    for (const type of RESOURCE_TYPES) {
-      const slot = source[type] ?? {};
-      for (const name of Object.keys(slot)) {
-        const field = slotField(where, type, name);
-        entries++;
-        if (where === 'patterns') {
-          if (!budget.charge(pricedPattern(name, field))) throw patternBudgetExceeded();
-        } else if (name === '') {
-          throw new GrantInvalidError('Invalid resource name', 'must be a non-empty string', { field });
-        } else if (!isWellFormed(name)) {
-          throw new GrantInvalidError('Invalid resource name', ILL_FORMED, { field });
-        }
-        const mask = slot[name];
-        if (typeof mask !== 'number' || !Number.isInteger(mask) || mask < 0 || mask > 255) {
-          throw new GrantInvalidError('Invalid permissions', 'permission bitmask must be an integer 0..255', { field });
-        }
-        if (mask === 0) {
-          throw new GrantInvalidError('Invalid permissions', `Unexpected value: \`${field}\` must be positive and non-zero.`, {
-            field,
-          });
-        }
-        setEntry(target[type], name, mask);
-      }
-    }
-  }
-  if (entries === 0) {
+  slotEntries = 0;
+  patternBudget = new PatternBudget();
+  const resources = checkSlots('resources', grant.resources, owned, frozen);
+  const patterns = checkSlots('patterns', grant.patterns, owned, frozen);
+  if (slotEntries === 0) {
     throw new GrantInvalidError('This grant contains no permissions', 'grant at least one resource or pattern', {
       field: 'permissions',
     });
   }
-  const result: TokenGrant = Object.freeze({
-    ttl,
-    ...(authorizedUuid === undefined ? {} : { authorizedUuid }),
-    resources: freezeSlots(resources),
-    patterns: freezeSlots(patterns),
-    meta: copyMeta(grant.meta),
-  });
+  const meta = copyMeta(grant.meta, frozen);
+  // Built field by field, in the same key order as always: ttl, authorizedUuid when bound, resources, patterns, meta.
+  const result: TokenGrant = authorizedUuid === undefined
+    ? { ttl, resources, patterns, meta }
+    : { ttl, authorizedUuid, resources, patterns, meta };
+  if (frozen) Object.freeze(result);
   if (strict) {
     const [first] = strictFindings(result, 1);
     if (first !== undefined) throw first.error;
   }
-  validated.add(result);
+  if (frozen) validated.add(result);
   return result;
+}
+
+/** Entries {@link checkSlot} has seen in the grant being checked (validation is synchronous, never re-entered). */
+let slotEntries = 0;
+/** What the patterns {@link checkSlot} has seen in the grant being checked cost together. */
+let patternBudget = new PatternBudget();
+
+/**
+ * An empty slot record: one frozen object serves every validated grant, and the grant readers of this package start
+ * each slot as it (a record is made on its first entry), so empty slots cost no object and no key listing.
+ *
+ * @internal
+ */
+export const EMPTY_SLOT: Record<string, number> = /* @__PURE__ */ Object.freeze({});
+
+/** Slots that are all {@link EMPTY_SLOT}, for a grant reader to fill. @internal */
+export function unsetSlots(): PermissionSlots {
+  return { channels: EMPTY_SLOT, groups: EMPTY_SLOT, uuids: EMPTY_SLOT, spaces: EMPTY_SLOT, users: EMPTY_SLOT };
+}
+
+/** The record of `slots[type]` to add to: made on first use when it is still {@link EMPTY_SLOT}. @internal */
+export function slotToFill(slots: PermissionSlots, type: ResourceType): Record<string, number> {
+  const record = slots[type];
+  return record === EMPTY_SLOT ? (slots[type] = {}) : record;
+}
+
+/**
+ * Checks one side (`resources` or `patterns`) of a grant and returns its records: copies, or with `owned` the
+ * records themselves; frozen (and every empty one the shared {@link EMPTY_SLOT}) when `frozen`.
+ */
+function checkSlots(where: 'resources' | 'patterns', source: PermissionSlots, owned: boolean, frozen: boolean): PermissionSlots {
+  if (typeof source !== 'object' || source === null) {
+    throw new GrantInvalidError('Invalid permissions', `${where} must be an object`, { field: `permissions.${where}` });
+  }
+  const channels = checkSlot(where, 'channels', source.channels, owned, frozen);
+  const groups = checkSlot(where, 'groups', source.groups, owned, frozen);
+  const uuids = checkSlot(where, 'uuids', source.uuids, owned, frozen);
+  const users = checkSlot(where, 'users', source.users, owned, frozen);
+  const spaces = checkSlot(where, 'spaces', source.spaces, owned, frozen);
+  let slots: PermissionSlots;
+  if (owned) {
+    // This package's own slots object (made with unsetSlots, key order channels, groups, uuids, spaces, users).
+    slots = source;
+    slots.channels = channels;
+    slots.groups = groups;
+    slots.uuids = uuids;
+    slots.spaces = spaces;
+    slots.users = users;
+  } else {
+    slots = { channels, groups, uuids, spaces, users };
+  }
+  return frozen ? Object.freeze(slots) : slots;
+}
+
+function checkSlot(
+  where: 'resources' | 'patterns',
+  type: ResourceType,
+  source: Record<string, number> | undefined,
+  owned: boolean,
+  frozen: boolean,
+): Record<string, number> {
+  if (source === EMPTY_SLOT) return EMPTY_SLOT;
+  const slot = source ?? {};
+  const names = Object.keys(slot);
+  slotEntries += names.length;
+  if (names.length === 0) return frozen || owned ? EMPTY_SLOT : {};
+  const target: Record<string, number> = owned ? slot : {};
+  for (const name of names) {
+    if (where === 'patterns') {
+      if (!patternBudget.charge(pricedPattern(name, slotField(where, type, name)))) throw patternBudgetExceeded();
+    } else if (name === '') {
+      throw new GrantInvalidError('Invalid resource name', 'must be a non-empty string', { field: slotField(where, type, name) });
+    } else if (!isWellFormed(name)) {
+      throw new GrantInvalidError('Invalid resource name', ILL_FORMED, { field: slotField(where, type, name) });
+    }
+    const mask = slot[name];
+    if (typeof mask !== 'number' || !Number.isInteger(mask) || mask < 0 || mask > 255) {
+      throw new GrantInvalidError('Invalid permissions', 'permission bitmask must be an integer 0..255', { field: slotField(where, type, name) });
+    }
+    if (mask === 0) {
+      const field = slotField(where, type, name);
+      throw new GrantInvalidError('Invalid permissions', `Unexpected value: \`${field}\` must be positive and non-zero.`, {
+        field,
+      });
+    }
+    if (!owned) setEntry(target, name, mask);
+  }
+  return frozen ? Object.freeze(target) : target;
 }
 
 /**
@@ -291,25 +358,20 @@ function isStrictScalar(value: unknown): boolean {
   return typeof value === 'number' && Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
 }
 
-function freezeSlots(slots: PermissionSlots): PermissionSlots {
-  for (const type of RESOURCE_TYPES) Object.freeze(slots[type]);
-  return Object.freeze(slots);
-}
-
 /**
  * A frozen copy of `meta` holding only what CBOR and JSON carry, nested no deeper than the token decoder reads
  * (the bound that keeps decoding cheap): JSON values only, no `undefined`, functions, NaN or Infinity.
  */
-function copyMeta(meta: unknown): Readonly<Record<string, MetaValue>> {
-  if (meta === undefined || meta === null) return Object.freeze({});
+function copyMeta(meta: unknown, frozen: boolean): Readonly<Record<string, MetaValue>> {
+  if (meta === undefined || meta === null) return frozen ? Object.freeze({}) : {};
   if (typeof meta !== 'object' || Array.isArray(meta)) {
     throw new GrantInvalidError('Invalid meta', 'meta must be an object', { field: 'permissions.meta' });
   }
   // The token map is depth 1 and `meta` depth 2; the decoder reads values down to MAX_DEPTH.
-  return copyMetaValue(meta, 'permissions.meta', 2) as Readonly<Record<string, MetaValue>>;
+  return copyMetaValue(meta, 'permissions.meta', 2, frozen) as Readonly<Record<string, MetaValue>>;
 }
 
-function copyMetaValue(value: unknown, field: string, depth: number): MetaValue {
+function copyMetaValue(value: unknown, field: string, depth: number, frozen: boolean): MetaValue {
   if (depth > MAX_DEPTH) {
     throw new LimitExceededError(`meta is nested more than ${LIMITS.maxMetaDepth} levels deep`, { field });
   }
@@ -324,7 +386,8 @@ function copyMetaValue(value: unknown, field: string, depth: number): MetaValue 
     return value === 0 ? 0 : value;
   }
   if (Array.isArray(value)) {
-    return Object.freeze(Array.from(value, (item: unknown, index) => copyMetaValue(item, `${field}[${index}]`, depth + 1)));
+    const items: MetaValue[] = Array.from(value, (item: unknown, index) => copyMetaValue(item, `${field}[${index}]`, depth + 1, frozen));
+    return frozen ? Object.freeze(items) : items;
   }
   if (typeof value === 'object') {
     const out: Record<string, MetaValue> = {};
@@ -332,9 +395,9 @@ function copyMetaValue(value: unknown, field: string, depth: number): MetaValue 
       const entry = (value as Record<string, unknown>)[key];
       if (entry === undefined) continue; // as JSON.stringify drops it
       if (!isWellFormed(key)) throw new GrantInvalidError('Invalid meta', ILL_FORMED, { field: `${field}.${key}` });
-      setEntry(out, key, copyMetaValue(entry, `${field}.${key}`, depth + 1));
+      setEntry(out, key, copyMetaValue(entry, `${field}.${key}`, depth + 1, frozen));
     }
-    return Object.freeze(out);
+    return frozen ? Object.freeze(out) : out;
   }
   throw new GrantInvalidError('Invalid meta', 'meta values must be JSON values', { field });
 }

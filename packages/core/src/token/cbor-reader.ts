@@ -13,6 +13,7 @@
  * @internal
  */
 import { TokenMalformedError } from '../errors.js';
+import { setEntry } from '../internal/records.js';
 
 /** A decoded CBOR value. Maps keep insertion order and have string keys (byte-string keys are read as UTF-8). */
 export type CborValue = number | string | boolean | null | undefined | Uint8Array | CborValue[] | CborMap;
@@ -20,24 +21,36 @@ export type CborMap = Map<string, CborValue>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** The number {@link CborReader.readKeyCode} returns for an ASCII key of at most 4 characters. */
+/**
+ * The number {@link CborReader.readKeyCode} returns for an ASCII key of 1 to 4 characters: 7 bits per character and
+ * the length, below 2^30 so it stays a small integer (no heap number, a cheap switch or Map key).
+ */
 export function keyCode(key: string): number {
   let code = 0;
-  for (let index = 0; index < key.length; index++) code = code * 256 + key.charCodeAt(index);
-  return key.length * 0x1_0000_0000 + code;
+  for (let index = 0; index < key.length; index++) code = (code << 7) | key.charCodeAt(index);
+  return ((key.length - 1) << 28) | code;
 }
+
+// Short ASCII strings (names, keys) seen again are returned from here rather than built again: servers decode the
+// same names token after token. Direct-mapped by a hash of the bytes; a hit is confirmed character by character.
+const INTERN_SIZE = 2_048;
+const INTERN_MAX_LENGTH = 32;
+const interned: Array<string | undefined> = new Array<string | undefined>(INTERN_SIZE).fill(undefined);
 
 export class CborReader {
   position = 0;
-  private readonly view: DataView;
   private items = 0;
+  /** Made on first use: only floats need it. */
+  private dataView: DataView | undefined = undefined;
 
   constructor(
     readonly bytes: Uint8Array,
     private readonly maxDepth: number,
     private readonly maxItems: number,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  ) {}
+
+  private get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   fail(message: string): never {
@@ -69,18 +82,18 @@ export class CborReader {
         break;
       case 25:
         this.need(2);
-        argument = this.view.getUint16(this.position);
+        argument = (this.bytes[this.position]! << 8) | this.bytes[this.position + 1]!;
         this.position += 2;
         break;
       case 26:
         this.need(4);
-        argument = this.view.getUint32(this.position);
+        argument = uint32(this.bytes, this.position);
         this.position += 4;
         break;
       case 27: {
         this.need(8);
-        const high = this.view.getUint32(this.position);
-        const low = this.view.getUint32(this.position + 4);
+        const high = uint32(this.bytes, this.position);
+        const low = uint32(this.bytes, this.position + 4);
         // Floats (major 7) are handled by the caller from the raw bytes; integers must stay exact.
         if (major !== 7 && high > 0x1fffff) this.fail('has an integer beyond 2^53');
         argument = high * 0x1_0000_0000 + low;
@@ -121,7 +134,10 @@ export class CborReader {
   private bytesOf(length: number): Uint8Array {
     this.need(length);
     // Copy into a plain Uint8Array (a Buffer input's slice would alias it and keep Buffer's type).
-    const value = new Uint8Array(this.bytes.subarray(this.position, this.position + length));
+    const value = new Uint8Array(length);
+    const bytes = this.bytes;
+    const start = this.position;
+    for (let index = 0; index < length; index++) value[index] = bytes[start + index]!;
     this.position += length;
     return value;
   }
@@ -135,20 +151,33 @@ export class CborReader {
   }
 
   /**
-   * Reads a short map key as a number (see {@link keyCode}) without allocating a string, or returns -1 and leaves the
-   * position unchanged when the key is longer than 4 bytes, so the caller can fall back to {@link readKey}.
+   * Reads a short ASCII map key as a number (see {@link keyCode}) without allocating a string, or returns -1 and
+   * leaves the position unchanged when the key is not 1 to 4 ASCII bytes, so the caller can fall back to
+   * {@link readKey}.
    */
   readKeyCode(): number {
     const start = this.position;
     const length = this.head();
-    if ((this.major !== 2 && this.major !== 3) || length > 4 || length > this.remaining) {
+    if ((this.major !== 2 && this.major !== 3) || length === 0 || length > 4 || length > this.remaining) {
       this.position = start;
       this.items--;
       return -1;
     }
+    const bytes = this.bytes;
     let code = 0;
-    for (let index = 0; index < length; index++) code = code * 256 + this.bytes[this.position++]!;
-    return length * 0x1_0000_0000 + code;
+    let high = 0;
+    for (let index = this.position; index < this.position + length; index++) {
+      const byte = bytes[index]!;
+      high |= byte;
+      code = (code << 7) | byte;
+    }
+    if (high >= 0x80) {
+      this.position = start;
+      this.items--;
+      return -1;
+    }
+    this.position += length;
+    return ((length - 1) << 28) | code;
   }
 
   /** Reads a map key: a text or byte string, decoded as UTF-8. */
@@ -166,13 +195,35 @@ export class CborReader {
     this.need(length);
     const start = this.position;
     this.position += length;
-    // Short ASCII keys and names dominate tokens: one fromCharCode call makes a flat string (concatenating a
-    // character at a time made a chain of partial strings per name), and skips TextDecoder's call overhead.
-    if (length <= 32) {
+    // Short ASCII keys and names dominate tokens, and repeat from token to token: a name seen before comes from the
+    // intern table; a new one is made by one fromCharCode call (a flat string, without TextDecoder's call overhead).
+    if (length <= INTERN_MAX_LENGTH) {
       const bytes = this.bytes;
+      const end = start + length;
       let high = 0;
-      for (let index = start; index < start + length; index++) high |= bytes[index]!;
-      if (high < 0x80) return String.fromCharCode.apply(null, bytes.subarray(start, start + length) as unknown as number[]);
+      let hash = length;
+      for (let index = start; index < end; index++) {
+        const byte = bytes[index]!;
+        high |= byte;
+        hash = Math.imul(hash ^ byte, 0x01000193);
+      }
+      if (high < 0x80) {
+        const slot = (hash ^ (hash >>> 15)) & (INTERN_SIZE - 1);
+        const known = interned[slot];
+        if (known !== undefined && known.length === length) {
+          let same = true;
+          for (let index = 0; index < length; index++) {
+            if (known.charCodeAt(index) !== bytes[start + index]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) return known;
+        }
+        const made = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+        interned[slot] = made;
+        return made;
+      }
     }
     return this.utf8(start, length);
   }
@@ -228,6 +279,51 @@ export class CborReader {
     }
   }
 
+  /**
+   * Reads a value as {@link readValue} does (the same checks, errors and bounds), with every map read straight into
+   * a plain object (own keys, `__proto__` an ordinary key) instead of a `Map`: what a token's `meta` is.
+   */
+  readPlain(depth: number): unknown {
+    if (depth > this.maxDepth) this.fail('is nested too deeply');
+    const start = this.position;
+    const argument = this.head();
+    switch (this.major) {
+      case 0:
+        return argument;
+      case 1:
+        return -1 - argument;
+      case 2:
+        return this.bytesOf(argument);
+      case 3:
+        return this.text(argument);
+      case 4: {
+        if (argument > this.remaining) this.fail('declares more array items than bytes');
+        const array: unknown[] = [];
+        for (let index = 0; index < argument; index++) array.push(this.readPlain(depth + 1));
+        return array;
+      }
+      case 5: {
+        if (argument * 2 > this.remaining) this.fail('declares more map entries than bytes');
+        const object: Record<string, unknown> = {};
+        for (let index = 0; index < argument; index++) {
+          const keyStart = this.position;
+          const key = this.readKey();
+          if (Object.hasOwn(object, key)) {
+            this.position = keyStart;
+            this.fail('has a duplicate map key');
+          }
+          setEntry(object, key, this.readPlain(depth + 1));
+        }
+        return object;
+      }
+      case 6:
+        this.position = start;
+        return this.fail('uses a tag');
+      default:
+        return this.simple(start, argument);
+    }
+  }
+
   private simple(start: number, argument: number): CborValue {
     const info = this.bytes[start]! & 31;
     switch (info) {
@@ -250,6 +346,10 @@ export class CborReader {
         return this.fail('uses an unsupported simple value');
     }
   }
+}
+
+function uint32(bytes: Uint8Array, at: number): number {
+  return bytes[at]! * 0x100_0000 + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
 }
 
 function halfToNumber(half: number): number {

@@ -7,6 +7,8 @@
  *
  * @internal
  */
+import { base64UrlEncodeFirst } from './base64url.js';
+
 const utf8 = new TextEncoder();
 
 export class CborWriter {
@@ -49,9 +51,18 @@ export class CborWriter {
 
   /** Pre-encoded bytes (constant keys). */
   raw(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
+    const length = bytes.length;
+    this.reserve(length);
+    // Most are keys of a few bytes: a loop costs less than set()'s call.
+    if (length <= 16) {
+      const buffer = this.buffer;
+      let at = this.length;
+      for (let index = 0; index < length; index++) buffer[at++] = bytes[index]!;
+      this.length = at;
+      return;
+    }
     this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+    this.length += length;
   }
 
   text(value: string): void {
@@ -111,6 +122,16 @@ export class CborWriter {
       return;
     }
     this.scalar(value as string | number | boolean);
+  }
+
+  /** Adds `delta` to the first byte written (a map header's count). */
+  addToFirstByte(delta: number): void {
+    this.buffer[0]! += delta;
+  }
+
+  /** What was written, as padded base64url text, without making a view of it. */
+  base64Url(): string {
+    return base64UrlEncodeFirst(this.buffer, this.length, true);
   }
 
   /** A copy of what was written. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { normalizeGrant, type GrantInput } from '../grant/grant-input.js';
+import { normalizeInput, type GrantInput } from '../grant/grant-input.js';
 import { isValidatedGrant, type TokenGrant, type ValidationOptions } from '../grant/validate-grant.js';
 import type { HmacKey, KeyResult } from '../ports.js';
 import { mintInPlace } from './writer.js';
@@ -46,7 +46,8 @@ export function mintToken<K extends HmacKey>(
   key: K,
   options: MintTokenOptions = {},
 ): KeyResult<K, string> {
-  const valid = isValidatedGrant(grant) ? grant : normalizeGrant(grant as GrantInput, options);
+  // Raw input is checked exactly as normalizeGrant checks it, without the freezing: that grant never leaves here.
+  const valid = isValidatedGrant(grant) ? grant : normalizeInput(grant as GrantInput, options, false);
   // Encoded, signed and completed in one buffer; a synchronous key never waits and nothing is copied.
-  return mintInPlace(valid, options.timestamp ?? Math.floor(Date.now() / 1000), (data) => key.sign(data)) as KeyResult<K, string>;
+  return mintInPlace(valid, options.timestamp ?? Math.floor(Date.now() / 1000), key) as KeyResult<K, string>;
 }

@@ -18,11 +18,10 @@
  *
  * @module
  */
-import { base64UrlDecode, base64UrlEncode } from './base64url.js';
+import { base64UrlDecodeShared, base64UrlEncode } from './base64url.js';
 import { LimitExceededError, TokenMalformedError } from '../errors.js';
 import type { PermissionSlots } from '../slots.js';
-import { CborReader, keyCode, type CborValue } from './cbor-reader.js';
-import { setEntry } from '../internal/records.js';
+import { CborReader, keyCode } from './cbor-reader.js';
 import { MAX_DEPTH, MAX_TOKEN_LENGTH } from '../limits.js';
 import type { ResourceType } from '../permissions.js';
 import { assertTokenArgument } from '../internal/token-argument.js';
@@ -79,15 +78,21 @@ export interface TokenPayload {
 export const SLOT_KEYS: ReadonlyArray<readonly [ResourceType, string]> = [
   ['channels', 'chan'], ['groups', 'grp'], ['spaces', 'spc'], ['users', 'usr'], ['uuids', 'uuid'],
 ];
-const SLOT_BY_CODE = new Map(
-  SLOT_KEYS.map(([type, slot], index) => [keyCode(slot), [type, 1 << index, slot] as const]),
-);
+const SLOT_CODES = SLOT_KEYS.map(([, slot]) => keyCode(slot));
+const SLOT_TYPES = SLOT_KEYS.map(([type]) => type);
+const SLOT_NAMES = SLOT_KEYS.map(([, slot]) => slot);
+
+/** Index in {@link SLOT_KEYS} of a slot key's code, or -1. */
+function slotIndex(code: number): number {
+  for (let index = 0; index < SLOT_CODES.length; index++) if (SLOT_CODES[index] === code) return index;
+  return -1;
+}
 
 
 /** A decoded token, with where its signature sits in its bytes (for {@link signedBytesOf}). @internal */
 export interface ReadToken {
   payload: TokenPayload;
-  /** The decoded token bytes. */
+  /** The decoded token bytes: a shared buffer, valid until the next decode (see `base64UrlDecodeShared`). */
   bytes: Uint8Array;
   /** Where the top-level map's entries start. */
   headerEnd: number;
@@ -111,7 +116,7 @@ export function readToken(token: string): ReadToken {
   if (token.length > MAX_TOKEN_LENGTH) {
     throw new LimitExceededError(`token is longer than ${MAX_TOKEN_LENGTH} characters`, { field: 'token' });
   }
-  const bytes = base64UrlDecode(token);
+  const bytes = base64UrlDecodeShared(token);
   const reader = new CborReader(bytes, MAX_DEPTH, bytes.length);
   const count = reader.readMapHeader();
   const headerEnd = reader.position;
@@ -131,7 +136,7 @@ export function readToken(token: string): ReadToken {
     const keyStart = reader.position;
     // Known fields are matched by their bytes, without building a string (this is the verification hot path).
     const code = reader.readKeyCode();
-    const bit = FIELD_BITS.get(code) ?? 0;
+    const bit = fieldBit(code);
     const key = bit === 0 ? (reader.position = keyStart, reader.readKey()) : '';
     if (bit !== 0 ? (seenKnown & bit) !== 0 : (seenOther ??= new Set()).has(key)) {
       reader.position = keyStart;
@@ -161,7 +166,7 @@ export function readToken(token: string): ReadToken {
           reader.position++;
           meta = EMPTY_RECORD;
         } else {
-          meta = toPlain(reader.readValue(2)) as Record<string, unknown>;
+          meta = reader.readPlain(2) as Record<string, unknown>;
         }
         break;
       default:
@@ -209,11 +214,13 @@ const SIG_ENTRY_HEAD = /* @__PURE__ */ Uint8Array.of(0x43, 0x73, 0x69, 0x67, 0x5
 
 const EMPTY_RECORD: Record<string, never> = /* @__PURE__ */ Object.freeze(Object.create(null));
 
-const FIELD_BITS = new Map(
-  ([['v', 1], ['t', 2], ['ttl', 4], ['res', 8], ['pat', 16], ['uuid', 32], ['sig', 64], ['meta', 128]] as const).map(
-    ([key, bit]) => [keyCode(key), bit],
-  ),
-);
+const FIELD_CODES = (['v', 't', 'ttl', 'res', 'pat', 'uuid', 'sig', 'meta'] as const).map(keyCode);
+
+/** The duplicate-detection bit of a known top-level field's key code (1 for `v` … 128 for `meta`), or 0. */
+function fieldBit(code: number): number {
+  for (let index = 0; index < FIELD_CODES.length; index++) if (FIELD_CODES[index] === code) return 1 << index;
+  return 0;
+}
 
 function readUint(reader: CborReader, field: string): number {
   if (reader.peekMajor() !== 0) throw malformed(field, 'must be an unsigned integer');
@@ -231,8 +238,8 @@ function readSlots(reader: CborReader, field: string): PermissionSlots {
   let seenOther: Set<string> | undefined;
   for (let index = 0; index < slotCount; index++) {
     const keyStart = reader.position;
-    const slot = SLOT_BY_CODE.get(reader.readKeyCode());
-    if (slot === undefined) {
+    const slot = slotIndex(reader.readKeyCode());
+    if (slot < 0) {
       reader.position = keyStart;
       const key = reader.readKey();
       if ((seenOther ??= new Set()).has(key)) reader.fail('has a duplicate map key');
@@ -240,10 +247,11 @@ function readSlots(reader: CborReader, field: string): PermissionSlots {
       reader.readValue(3); // an unknown slot from a newer issuer grants nothing here
       continue;
     }
-    const [type, bit, slotName] = slot;
+    const type = SLOT_TYPES[slot]!;
+    const bit = 1 << slot;
     if ((seen & bit) !== 0) reader.fail('has a duplicate map key');
     seen |= bit;
-    if (reader.peekMajor() !== 5) throw malformed(`${field}.${slotName}`, 'must be a map');
+    if (reader.peekMajor() !== 5) throw malformed(`${field}.${SLOT_NAMES[slot]!}`, 'must be a map');
     const count = reader.readMapHeader();
     if (count === 0) continue;
     // Null-prototype records: a name like `__proto__` or `constructor` is an ordinary key, with no per-entry guard.
@@ -251,23 +259,13 @@ function readSlots(reader: CborReader, field: string): PermissionSlots {
     for (let entry = 0; entry < count; entry++) {
       const name = reader.readKey();
       if (target[name] !== undefined) reader.fail('has a duplicate map key');
-      if (reader.peekMajor() !== 0) throw malformed(`${field}.${slotName}`, 'permission must be an unsigned integer');
+      if (reader.peekMajor() !== 0) throw malformed(`${field}.${SLOT_NAMES[slot]!}`, 'permission must be an unsigned integer');
       const mask = reader.readUint();
-      if (mask > 0xffff_ffff) throw malformed(`${field}.${slotName}`, 'permission must be an unsigned integer');
+      if (mask > 0xffff_ffff) throw malformed(`${field}.${SLOT_NAMES[slot]!}`, 'permission must be an unsigned integer');
       target[name] = mask;
     }
   }
   return result;
-}
-
-function toPlain(value: CborValue): unknown {
-  if (value instanceof Map) {
-    const object: Record<string, unknown> = {};
-    for (const [key, entry] of value) setEntry(object, key, toPlain(entry));
-    return object;
-  }
-  if (Array.isArray(value)) return value.map(toPlain);
-  return value;
 }
 
 function malformed(field: string, problem: string): TokenMalformedError {

@@ -11,7 +11,8 @@ import { FifoCache } from '../internal/fifo-cache.js';
 import { isPromise, type MaybePromise } from '../internal/maybe-promise.js';
 import { MAX_TTL, MIN_TTL } from '../limits.js';
 import type { HmacKey, KeyResult } from '../ports.js';
-import { readToken, signedBytesOf, tokenExpiresAt, tokenId, TOKEN_VERSION, type TokenPayload } from './reader.js';
+import { releaseDecodeScratch, signatureId } from './base64url.js';
+import { readToken, signedBytesOf, TOKEN_VERSION, type TokenPayload } from './reader.js';
 
 /**
  * Options for {@link verifyToken}.
@@ -84,31 +85,43 @@ export function verifyToken<K extends HmacKey>(
     // Identity, not equality: the key object that matched must still be one of the keys offered now (rotation).
     const keyIndex = Array.isArray(keys) ? keys.indexOf(known.key) : keys === known.key ? 0 : -1;
     if (keyIndex >= 0) {
-      if (!known.async) return verified(known, keyIndex, options) as KeyResult<K, VerifiedToken>;
-      return Promise.resolve(known).then((entry) => verified(entry, keyIndex, options)) as KeyResult<K, VerifiedToken>;
+      if (!known.async) return verified(known, keyIndex, options, true) as KeyResult<K, VerifiedToken>;
+      return Promise.resolve(known).then((entry) => verified(entry, keyIndex, options, true)) as KeyResult<K, VerifiedToken>;
     }
   }
   const entry = known ?? decodeForVerify(token);
-  const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
-  const match = matchKey(list, entry.signedBytes, entry.payload.signature, 0);
-  if (!isPromise(match)) return checked(token, entry, list, match, false, options) as KeyResult<K, VerifiedToken>;
-  return match.then((keyIndex) => checked(token, entry, list, keyIndex, true, options)) as KeyResult<K, VerifiedToken>;
+  if (!Array.isArray(keys)) {
+    // One key (the usual case): tried without building a list, and an asynchronous answer is chained once.
+    const ok = (keys as K).verify(entry.signedBytes, entry.tag);
+    if (!isPromise(ok)) return checked(token, entry, keys, ok ? 0 : -1, false, options) as KeyResult<K, VerifiedToken>;
+    // A fresh decode's bytes sit in the shared decode buffer: they now belong to the pending verification.
+    if (known === undefined) releaseDecodeScratch();
+    return ok.then((valid) => checked(token, entry, keys, valid ? 0 : -1, true, options)) as KeyResult<K, VerifiedToken>;
+  }
+  const match = matchKey(keys, entry.signedBytes, entry.tag, 0);
+  if (!isPromise(match)) return checked(token, entry, keys, match, false, options) as KeyResult<K, VerifiedToken>;
+  if (known === undefined) releaseDecodeScratch();
+  return match.then((keyIndex) => checked(token, entry, keys, keyIndex, true, options)) as KeyResult<K, VerifiedToken>;
 }
 
 function checked(
   token: string,
   entry: DecodedForVerify,
-  keys: readonly HmacKey[],
+  keys: HmacKey | readonly HmacKey[],
   keyIndex: number,
   async: boolean,
   options: VerifyTokenOptions,
 ): VerifiedToken {
   if (keyIndex < 0) throw new TokenSignatureInvalidError();
-  if (entry.key === undefined) rememberIfSeenBefore(token, entry, keys[keyIndex]!, async);
-  return verified(entry, keyIndex, options);
+  if (entry.key === undefined) {
+    rememberIfSeenBefore(token, entry, Array.isArray(keys) ? keys[keyIndex]! : (keys as HmacKey), async);
+    // Not kept: this decode is the caller's alone, so its signature needs no copy.
+    if (entry.key === undefined) return verified(entry, keyIndex, options, false);
+  }
+  return verified(entry, keyIndex, options, true);
 }
 
-function verified(entry: DecodedForVerify, keyIndex: number, options: VerifyTokenOptions): VerifiedToken {
+function verified(entry: DecodedForVerify, keyIndex: number, options: VerifyTokenOptions, shared: boolean): VerifiedToken {
   const { payload } = entry;
   // Every check that reads the payload runs on every call, cached or not: a cache may save work, never a refusal.
   checkPayload(payload);
@@ -121,7 +134,8 @@ function verified(entry: DecodedForVerify, keyIndex: number, options: VerifyToke
     resources: payload.resources,
     patterns: payload.patterns,
     meta: payload.meta,
-    signature: payload.signature.slice(), // a copy: the cached bytes must stay as they were signed
+    // A copy when the decode is kept: the cached bytes must stay as they were signed.
+    signature: shared ? payload.signature.slice() : payload.signature,
     expiresAt: entry.expiresAt,
     id: entry.id,
     keyIndex,
@@ -133,7 +147,13 @@ function verified(entry: DecodedForVerify, keyIndex: number, options: VerifyToke
 /** A decoded token ready to verify: immutable, so one decode can serve every request that presents the token. */
 interface DecodedForVerify {
   payload: TokenPayload;
+  /** The bytes the signature covers (a fresh decode's in the shared decode buffer, a kept one's its own). */
   signedBytes: Uint8Array;
+  /**
+   * The signature as given to the key: a fresh decode's is a view of the token bytes (off-heap already: a new
+   * 32-byte array would have to be moved off-heap when the crypto binding reads it), a kept one's the payload's.
+   */
+  tag: Uint8Array;
   expiresAt: number;
   id: string;
   /** Once remembered: the key whose tag matched, and whether it answered asynchronously. */
@@ -144,21 +164,38 @@ interface DecodedForVerify {
 // Servers see the same token on request after request. Keeping a verified token's immutable decode, with the key it
 // verified under, answers it from its third presentation on without parsing or re-hashing (the payload checks and the
 // time still run, and only while that key is still offered). A token is kept on its second successful verification,
-// so one-off tokens pay only a set insertion, not the freezing. Only tokens whose signature matched are counted, so
-// forgeries cannot churn it; both sets are bounded, FIFO. Lookups are by the whole token text (a Map compares the
+// so one-off tokens pay only a mark in a table, not the freezing. Only tokens whose signature matched are marked, so
+// forgeries cannot churn it; the cache is bounded, FIFO. Lookups are by the whole token text (a Map compares the
 // full string), so a different token can never be answered from another's entry, and the canonical-form check, a
 // function of that text alone, holds for every hit as it held when the entry was made.
 const DECODE_CACHE_SIZE = 1_024;
 const DECODE_CACHE_MAX_TOKEN = 4_096;
 const decoded = new FifoCache<string, DecodedForVerify>(DECODE_CACHE_SIZE);
-const seenOnce = new FifoCache<string, true>(DECODE_CACHE_SIZE * 4);
+
+// Tokens verified once, marked by their signature (an HMAC tag under a key that verified it: uniformly distributed,
+// and unforgeable without the key): a direct-mapped table of 4,096 slots, each holding 32 bits of a tag. A mark only
+// decides whether a decode is worth keeping; a collision or an overwritten mark changes when a token is cached,
+// never an answer.
+const SEEN_SLOTS = DECODE_CACHE_SIZE * 4;
+const seenTags = new Int32Array(SEEN_SLOTS);
+const seenMarked = new Uint8Array(SEEN_SLOTS);
+
+/** Marks a verified signature; true when it was marked already (and clears the mark). */
+function seenBefore(signature: Uint8Array): boolean {
+  const slot = ((signature[0]! << 8) | signature[1]!) & (SEEN_SLOTS - 1);
+  const tag = (signature[2]! << 24) | (signature[3]! << 16) | (signature[4]! << 8) | signature[5]!;
+  if (seenMarked[slot] === 1 && seenTags[slot] === tag) {
+    seenMarked[slot] = 0;
+    return true;
+  }
+  seenMarked[slot] = 1;
+  seenTags[slot] = tag;
+  return false;
+}
 
 function rememberIfSeenBefore(token: string, entry: DecodedForVerify, key: HmacKey, async: boolean): void {
   if (token.length > DECODE_CACHE_MAX_TOKEN) return;
-  if (!seenOnce.delete(token)) {
-    seenOnce.set(token, true);
-    return;
-  }
+  if (!seenBefore(entry.payload.signature)) return;
   entry.key = key;
   entry.async = async;
   remember(token, entry);
@@ -174,7 +211,9 @@ function decodeForVerify(token: string): DecodedForVerify {
   if (signedBytes === undefined) {
     throw new TokenMalformedError('token is not in canonical form (map header, or sig not last as a 32-byte byte string)', { field: 'token' });
   }
-  return { payload, signedBytes, expiresAt: tokenExpiresAt(payload), id: tokenId(payload) };
+  // signedBytesOf checked the layout: `sig` is the last entry, 6 bytes of key and head, then the 32-byte tag.
+  const tag = read.bytes.subarray(read.sigStart + 6, read.sigStart + 6 + 32);
+  return { payload, signedBytes, tag, expiresAt: payload.timestamp + payload.ttl * 60, id: signatureId(payload.signature) };
 }
 
 /**
@@ -191,6 +230,9 @@ function checkPayload(payload: TokenPayload): void {
 }
 
 function remember(token: string, entry: DecodedForVerify): void {
+  // Its own bytes: a fresh decode's lie in the shared decode buffer.
+  entry.signedBytes = entry.signedBytes.slice();
+  entry.tag = entry.payload.signature;
   freezeDeep(entry.payload.resources);
   freezeDeep(entry.payload.patterns);
   freezeDeep(entry.payload.meta);

@@ -9,10 +9,11 @@
  */
 import { base64UrlEncode } from './base64url.js';
 import { LimitExceededError, TokenMalformedError } from '../errors.js';
-import type { TokenGrant } from '../grant/validate-grant.js';
+import { EMPTY_SLOT, type TokenGrant } from '../grant/validate-grant.js';
 import { CborWriter } from './cbor-writer.js';
 import { LIMITS } from '../limits.js';
 import type { PermissionSlots } from '../slots.js';
+import type { HmacKey } from '../ports.js';
 import { SIGNATURE_LENGTH, SLOT_KEYS, TOKEN_VERSION } from './reader.js';
 
 /** A key as a CBOR byte string: header 0x40 + length, then the ASCII bytes. */
@@ -32,9 +33,14 @@ function writeSlots(writer: CborWriter, slots: PermissionSlots): void {
   for (const [type, key] of KEY.slots) {
     writer.raw(key);
     const names = slots[type];
+    if (names === EMPTY_SLOT) {
+      writer.head(5, 0);
+      continue;
+    }
     const keys = Object.keys(names);
     writer.head(5, keys.length);
-    for (const name of keys) {
+    for (let index = 0; index < keys.length; index++) {
+      const name = keys[index]!;
       writer.text(name);
       writer.head(0, names[name]!);
     }
@@ -66,23 +72,21 @@ export function encodeUnsignedToken(grant: TokenGrant, timestamp: number): Uint8
  *
  * @internal
  */
-export function mintInPlace(
-  grant: TokenGrant,
-  timestamp: number,
-  sign: (data: Uint8Array) => Uint8Array | Promise<Uint8Array>,
-): string | Promise<string> {
+export function mintInPlace(grant: TokenGrant, timestamp: number, key: HmacKey): string | Promise<string> {
   const writer = writeUnsigned(grant, timestamp);
-  const signature = sign(writer.written());
+  const signature = key.sign(writer.written());
   if (typeof (signature as Promise<Uint8Array>).then === 'function') {
-    const unsigned = writer.bytes();
-    return (signature as Promise<Uint8Array>).then((tag) => assembleToken(unsigned, tag));
+    // The token's own buffer, with room for the tag: one copy, completed when the tag arrives.
+    const unsigned = writer.length;
+    const bytes = new Uint8Array(unsigned + SIG_SUFFIX.length + SIGNATURE_LENGTH);
+    bytes.set(writer.written());
+    return (signature as Promise<Uint8Array>).then((tag) => completeToken(bytes, unsigned, tag));
   }
   checkSignatureLength(signature as Uint8Array);
   writer.raw(SIG_SUFFIX);
   writer.raw(signature as Uint8Array);
-  const bytes = writer.written();
-  bytes[0]! += 1; // one more entry: sig
-  return tokenText(bytes);
+  writer.addToFirstByte(1); // one more entry: sig
+  return checkTokenLength(writer.base64Url());
 }
 
 function writeUnsigned(grant: TokenGrant, timestamp: number): CborWriter {
@@ -118,7 +122,10 @@ function checkSignatureLength(signature: Uint8Array): void {
 }
 
 function tokenText(bytes: Uint8Array): string {
-  const token = base64UrlEncode(bytes);
+  return checkTokenLength(base64UrlEncode(bytes));
+}
+
+function checkTokenLength(token: string): string {
   if (token.length > LIMITS.maxTokenLength) {
     throw new LimitExceededError(`token would be longer than ${LIMITS.maxTokenLength} characters`, { field: 'token' });
   }
@@ -143,8 +150,14 @@ export function assembleToken(unsigned: Uint8Array, signature: Uint8Array): stri
   checkSignatureLength(signature);
   const bytes = new Uint8Array(unsigned.length + SIG_SUFFIX.length + SIGNATURE_LENGTH);
   bytes.set(unsigned);
-  bytes[0] = unsigned[0]! + 1; // one more entry: sig
-  bytes.set(SIG_SUFFIX, unsigned.length);
-  bytes.set(signature, unsigned.length + SIG_SUFFIX.length);
+  return completeToken(bytes, unsigned.length, signature);
+}
+
+/** Writes `sig` after the `unsigned` bytes already at the start of `bytes` (sized for it), and returns the token. */
+function completeToken(bytes: Uint8Array, unsigned: number, signature: Uint8Array): string {
+  checkSignatureLength(signature);
+  bytes[0]! += 1; // one more entry: sig
+  bytes.set(SIG_SUFFIX, unsigned);
+  bytes.set(signature, unsigned + SIG_SUFFIX.length);
   return tokenText(bytes);
 }
