@@ -26,6 +26,8 @@ import { andThen } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
 
 const encoder = new TextEncoder();
+/** What {@link percentEncode} leaves as it is, and nothing else. */
+const UNRESERVED = /^[A-Za-z0-9\-_.]*$/;
 
 /**
  * The parts of a request that signature v2 covers.
@@ -68,6 +70,8 @@ export interface SignatureV2Parts {
  * ```
  */
 export function percentEncode(value: string): string {
+  // Most values (timestamps, uuids, SDK names without a slash) have nothing to escape.
+  if (UNRESERVED.test(value)) return value;
   return encodeURIComponent(value).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

@@ -282,7 +282,13 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
         decided = refusedToken(error);
       }
       if (verified !== undefined) {
-        if (hasPatterns(verified)) await precompilePatterns(tokenPatterns(verified));
+        if (!precompiled.has(verified.patterns) && hasPatterns(verified)) {
+          await precompilePatterns(tokenPatterns(verified));
+          // A token answered from verification's cache shares its (frozen) patterns object from one request to the
+          // next: they were compiled for it once, so later requests go straight to the decision. (Should the
+          // pattern cache drop them meanwhile, `authorize` compiles them where it uses them, as without this.)
+          if (Object.isFrozen(verified.patterns)) precompiled.add(verified.patterns);
+        }
         check.now = clock();
         decided = checkVerifiedToken(verified, check);
       }
@@ -476,6 +482,9 @@ function* bodyPatterns(json: unknown): Generator<string> {
   if (typeof patterns !== 'object' || patterns === null) return;
   for (const slot of Object.values(patterns)) if (typeof slot === 'object' && slot !== null) yield* Object.keys(slot);
 }
+
+/** Patterns objects of cached verifications whose patterns were precompiled (see the authorize route). */
+const precompiled = new WeakSet<object>();
 
 function hasPatterns(token: VerifiedToken): boolean {
   for (const slot of Object.values(token.patterns)) {
