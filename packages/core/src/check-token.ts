@@ -164,28 +164,43 @@ export function checkToken(token: string | undefined, options: CheckTokenOptions
   try {
     verified = verifyToken(token, options.keys, { ignoreTime: true });
   } catch (error) {
-    return refused(error);
+    return refusedToken(error);
   }
-  if (isPromise(verified)) return verified.then((value) => decide(value, options), refused);
-  return decide(verified, options);
+  if (isPromise(verified)) return verified.then((value) => checkVerifiedToken(value, options), refusedToken);
+  return checkVerifiedToken(verified, options);
 }
 
-function refused(error: unknown): TokenCheckResult {
+/**
+ * The result for a token that failed verification: `signature-invalid` or `malformed`; anything but a grantkit error
+ * is rethrown. What {@link checkToken} answers when `verifyToken` throws, for callers that verified the token first.
+ *
+ * @internal
+ */
+export function refusedToken(error: unknown): TokenCheckResult {
   if (!isGrantkitError(error)) throw error;
   return error.code === 'ERR_TOKEN_SIGNATURE_INVALID'
     ? { allowed: false, reason: 'signature-invalid', message: 'Token is not signed by this keyset' }
     : { allowed: false, reason: 'malformed', message: 'Token is malformed' };
 }
 
-function decide(verified: VerifiedToken, options: CheckTokenOptions): MaybePromise<TokenCheckResult> {
+/**
+ * Steps 3–5 of {@link checkToken} for a token already verified (ignoring time) against `options.keys`: what
+ * `checkToken` does once `verifyToken` returned, for callers that verified the token themselves (the REST handler
+ * verifies it once, to precompile its patterns, and decides on that same verification).
+ *
+ * @internal
+ */
+export function checkVerifiedToken(verified: VerifiedToken, options: CheckTokenOptions): MaybePromise<TokenCheckResult> {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const finish = (revoked: boolean): TokenCheckResult => {
+    // One object shape for every call (no conditional spreads): `authorize` reads an absent and an undefined `uuid`
+    // or `clockSkew` alike.
     const decision = authorize(verified, {
-      ...(options.uuid === undefined ? {} : { uuid: options.uuid }),
+      uuid: options.uuid,
       resource: options.resource,
       permission: options.permission,
       now,
-      ...(options.clockSkew === undefined ? {} : { clockSkew: options.clockSkew }),
+      clockSkew: options.clockSkew,
       revoked,
     });
     return { ...decision, token: verified };

@@ -12,10 +12,11 @@
  * The SDKs do not all send the query they sign. The JS SDK sends exactly the canonical encoding; the Python SDK sends
  * some values unencoded (`uuid=a+b`, `~`, `*`) but signs their canonical encoding (`a%2Bb`). So a server given the
  * query as received ({@link verifyRequestSignatureV2} with a query string) accepts the signature when it matches any
- * of: the query as received (pairs sorted by name, bytes untouched); the canonical re-encoding of its values
- * percent-decoded with `+` kept literal (the RFC 3986 reading, which the Python case needs); or the canonical
- * re-encoding with `+` read as a space (the HTML form reading). Identical candidates are checked once, so a request
- * costs at most three HMACs per configured key, each compared in constant time by the key.
+ * of: the canonical re-encoding of its values percent-decoded with `+` kept literal (the RFC 3986 reading, which the
+ * Python case needs); the query as received (pairs sorted by name, bytes untouched); or the canonical re-encoding
+ * with `+` read as a space (the HTML form reading). Identical candidates are checked once, and each is built only
+ * when the ones before it did not match, so a request costs at most three HMACs per configured key, each compared in
+ * constant time by the key, and a request signed as the SDKs sign it costs one.
  *
  * @module
  */
@@ -25,6 +26,8 @@ import { andThen } from './internal/maybe-promise.js';
 import type { HmacKey, KeyResult } from './ports.js';
 
 const encoder = new TextEncoder();
+/** What {@link percentEncode} leaves as it is, and nothing else. */
+const UNRESERVED = /^[A-Za-z0-9\-_.]*$/;
 
 /**
  * The parts of a request that signature v2 covers.
@@ -67,6 +70,8 @@ export interface SignatureV2Parts {
  * ```
  */
 export function percentEncode(value: string): string {
+  // Most values (timestamps, uuids, SDK names without a slash) have nothing to escape.
+  if (UNRESERVED.test(value)) return value;
   return encodeURIComponent(value).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -195,19 +200,32 @@ export function verifyRequestSignatureV2<K extends HmacKey>(
   }
   const head = `${parts.method.toUpperCase()}\n${parts.publishKey}\n${parts.path}\n`;
   const tail = `\n${parts.body ?? ''}`;
-  const queries = raw === undefined
-    ? [canonicalQuery(parts.query)]
-    : [...new Set([canonicalQuery(raw), rawSortedQuery(raw), canonicalQuery(decodeQuery(raw, true))])];
-  const messages = queries.map((candidate) => encoder.encode(head + candidate + tail));
-  const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
-  const check = (index: number): unknown => {
-    if (index >= list.length * messages.length) {
-      throw new RequestSignatureInvalidError('Signature does not match', { field: 'signature' });
+  // The candidate queries (see the module comment) are built only as far as the keys need them: a request signed
+  // as received matches on the first, and the other readings are never computed. Identical ones are checked once,
+  // in the order they are listed; keys are tried current first, each against every candidate.
+  const readings: ReadonlyArray<() => string> = raw === undefined
+    ? [() => canonicalQuery(parts.query)]
+    : [() => canonicalQuery(raw), () => rawSortedQuery(raw), () => canonicalQuery(decodeQuery(raw, true))];
+  const seen: string[] = [];
+  const messages: Uint8Array[] = [];
+  let read = 0;
+  const message = (index: number): Uint8Array | undefined => {
+    while (messages.length <= index && read < readings.length) {
+      const candidate = readings[read++]!();
+      if (seen.includes(candidate)) continue;
+      seen.push(candidate);
+      messages.push(encoder.encode(head + candidate + tail));
     }
-    const key = list[Math.floor(index / messages.length)]!;
-    return andThen(key.verify(messages[index % messages.length]!, tag), (ok) => (ok ? undefined : check(index + 1)));
+    return messages[index];
   };
-  return check(0) as KeyResult<K, void>;
+  const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K];
+  const check = (keyIndex: number, messageIndex: number): unknown => {
+    if (keyIndex >= list.length) throw new RequestSignatureInvalidError('Signature does not match', { field: 'signature' });
+    const candidate = message(messageIndex);
+    if (candidate === undefined) return check(keyIndex + 1, 0);
+    return andThen(list[keyIndex]!.verify(candidate, tag), (ok) => (ok ? undefined : check(keyIndex, messageIndex + 1)));
+  };
+  return check(0, 0) as KeyResult<K, void>;
 }
 
 /** The query's `name=value` pairs exactly as received, without `signature`, sorted by name (stable). */

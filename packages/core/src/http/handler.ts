@@ -18,13 +18,13 @@
  * @module
  */
 import type { ResourceRef } from '../authorize/decision.js';
-import { checkToken, presentedToken } from '../check-token.js';
+import { checkToken, checkVerifiedToken, presentedToken, refusedToken, type CheckTokenOptions, type TokenCheckResult } from '../check-token.js';
 import { ConfigInvalidError, LimitExceededError, RequestInvalidError, TokenMalformedError } from '../errors.js';
 import { bodyOf, describeError } from './error-response.js';
 import { patternBudgetExceeded, precompilePatterns } from '../authorize/patterns.js';
 import { grantFromRequestBody } from '../grant/rest-body.js';
 import { strictFindings, type StrictRule } from '../grant/validate-grant.js';
-import type { MaybePromise } from '../internal/maybe-promise.js';
+import { isPromise, type MaybePromise } from '../internal/maybe-promise.js';
 import { isWellFormed } from '../internal/well-formed.js';
 import type { Keyset } from '../keysets.js';
 import { LIMITS } from '../limits.js';
@@ -185,16 +185,16 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
   const maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxRequestBodyBytes;
   const window = options.requestWindow ?? 60;
 
-  async function keysetFor(subscribeKey: string): Promise<Keyset> {
-    let keyset: Keyset | undefined;
+  /** The keyset of a subscribe key: a plain value when the lookup is synchronous (a map), so no await is needed. */
+  function keysetFor(subscribeKey: string): MaybePromise<Keyset> {
+    let found: MaybePromise<Keyset | undefined>;
     try {
-      keyset = await lookup(subscribeKey);
+      found = lookup(subscribeKey);
     } catch (cause) {
-      // A broken keyset configuration is the server's fault, not the client's: never blame the request for it.
-      throw new ConfigInvalidError('the keyset configuration could not be loaded', { field: 'subscribe-key', cause });
+      throw keysetUnavailable(cause);
     }
-    if (keyset === undefined) throw new RequestInvalidError('Unknown subscribe key.', { field: 'subscribe-key' });
-    return keyset;
+    if (isPromise(found)) return found.then(knownKeyset, (cause: unknown) => { throw keysetUnavailable(cause); });
+    return knownKeyset(found);
   }
 
   async function checkSignature(request: GrantRequest, url: RequestTarget, keyset: Keyset, body: string): Promise<void> {
@@ -264,13 +264,36 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       }
     }
     const resource = { [kind]: name } as ResourceRef;
-    // First sight of a token's patterns compiles them a slice at a time, so other requests do not wait behind it;
-    // only once the token verified (a forgery's patterns are never compiled).
-    const verified = await verifiedOrUndefined(token, keyset);
-    if (verified !== undefined) await precompilePatterns(tokenPatterns(verified));
-    const result = await checkToken(token, {
-      keys: keyset.keys, revocations: options.revocations, resource, permission, now: clock(), ...(uuid === undefined ? {} : { uuid }),
-    });
+    // `now` is read when the decision is made, after any pattern compilation.
+    const check: CheckTokenOptions = { keys: keyset.keys, revocations: options.revocations, resource, permission, now: 0, uuid };
+    let decided: MaybePromise<TokenCheckResult>;
+    if (token === undefined || token === '') {
+      check.now = clock();
+      decided = checkToken(token, check);
+    } else {
+      // Verified once, ignoring time as checkToken does, and decided on that verification. First sight of a token's
+      // patterns compiles them a slice at a time, so other requests do not wait behind it; only once the token
+      // verified (a forgery's patterns are never compiled).
+      let verified: VerifiedToken | undefined;
+      try {
+        const pending = verifyToken(token, keyset.keys, { ignoreTime: true });
+        verified = isPromise(pending) ? await pending : pending;
+      } catch (error) {
+        decided = refusedToken(error);
+      }
+      if (verified !== undefined) {
+        if (!precompiled.has(verified.patterns) && hasPatterns(verified)) {
+          await precompilePatterns(tokenPatterns(verified));
+          // A token answered from verification's cache shares its (frozen) patterns object from one request to the
+          // next: they were compiled for it once, so later requests go straight to the decision. (Should the
+          // pattern cache drop them meanwhile, `authorize` compiles them where it uses them, as without this.)
+          if (Object.isFrozen(verified.patterns)) precompiled.add(verified.patterns);
+        }
+        check.now = clock();
+        decided = checkVerifiedToken(verified, check);
+      }
+    }
+    const result = isPromise(decided!) ? await decided : decided!;
     const body = tokenCheckBody(result);
     return [reply(body.status, body), result.reason];
   }
@@ -290,12 +313,14 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       if (segments[1] === 'v3' && segments[2] === 'pam' && segments[4] === 'grant' && segments.length <= 6) {
         if (segments.length === 5 && request.method === 'POST') {
           route = 'grant';
-          const keyset = await keysetFor(safeDecode(segments[3]!));
+          const found = keysetFor(safeDecode(segments[3]!));
+          const keyset = isPromise(found) ? await found : found;
           subscribeKey = keyset.subscribeKey;
           response = await grant(request, url, keyset, (warnings) => { strictWarnings = warnings; });
         } else if (segments.length === 6 && request.method === 'DELETE') {
           route = 'revoke';
-          const keyset = await keysetFor(safeDecode(segments[3]!));
+          const found = keysetFor(safeDecode(segments[3]!));
+          const keyset = isPromise(found) ? await found : found;
           subscribeKey = keyset.subscribeKey;
           response = await revoke(request, url, keyset, segments[5]!);
         } else {
@@ -305,7 +330,8 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
       } else if (segments[1] === 'grantkit' && segments[2] === 'v1' && segments[4] === 'authorize' && segments.length === 5) {
         route = 'authorize';
         if (request.method === 'GET' || request.method === 'POST') {
-          const keyset = await keysetFor(safeDecode(segments[3]!));
+          const found = keysetFor(safeDecode(segments[3]!));
+          const keyset = isPromise(found) ? await found : found;
           subscribeKey = keyset.subscribeKey;
           [response, outcome] = await authorizeRoute(request, url, keyset);
         } else {
@@ -390,9 +416,22 @@ const DOT_SEGMENT = /\/(?:\.|%2e)/i;
  * ```
  */
 export function splitRequestTarget(target: string): RequestTarget {
+  // A service routes its own paths, then the handler splits the same target again: the last split is kept (the
+  // result is frozen, so sharing it is safe).
+  if (target === lastTarget) return lastSplit;
+  const split = splitTarget(target);
+  lastTarget = target;
+  lastSplit = split;
+  return split;
+}
+
+let lastTarget: string | undefined;
+let lastSplit: RequestTarget = Object.freeze({ path: '/', search: '' });
+
+function splitTarget(target: string): RequestTarget {
   if (PLAIN_TARGET.test(target) && !DOT_SEGMENT.test(target)) {
     const mark = target.indexOf('?');
-    return mark < 0 ? { path: target, search: '' } : { path: target.slice(0, mark), search: target.slice(mark + 1) };
+    return Object.freeze(mark < 0 ? { path: target, search: '' } : { path: target.slice(0, mark), search: target.slice(mark + 1) });
   }
   let url: URL;
   try {
@@ -401,7 +440,7 @@ export function splitRequestTarget(target: string): RequestTarget {
   } catch (cause) {
     throw new RequestInvalidError('request target is not a valid URL', { field: 'path', cause });
   }
-  return { path: url.pathname, search: url.search.slice(1) };
+  return Object.freeze({ path: url.pathname, search: url.search.slice(1) });
 }
 
 /** A web `Request` as a {@link GrantRequest}. */
@@ -413,6 +452,16 @@ function fromWebRequest(request: Request): GrantRequest {
     header: (name) => request.headers.get(name) ?? undefined,
     text: (limit) => readWebBody(request, limit),
   };
+}
+
+function keysetUnavailable(cause: unknown): ConfigInvalidError {
+  // A broken keyset configuration is the server's fault, not the client's: never blame the request for it.
+  return new ConfigInvalidError('the keyset configuration could not be loaded', { field: 'subscribe-key', cause });
+}
+
+function knownKeyset(keyset: Keyset | undefined): Keyset {
+  if (keyset === undefined) throw new RequestInvalidError('Unknown subscribe key.', { field: 'subscribe-key' });
+  return keyset;
 }
 
 function now(): number {
@@ -434,13 +483,14 @@ function* bodyPatterns(json: unknown): Generator<string> {
   for (const slot of Object.values(patterns)) if (typeof slot === 'object' && slot !== null) yield* Object.keys(slot);
 }
 
-async function verifiedOrUndefined(token: string | undefined, keyset: Keyset): Promise<VerifiedToken | undefined> {
-  if (token === undefined || token === '') return undefined;
-  try {
-    return await verifyToken(token, keyset.keys, { ignoreTime: true });
-  } catch {
-    return undefined; // checkToken reports why
+/** Patterns objects of cached verifications whose patterns were precompiled (see the authorize route). */
+const precompiled = new WeakSet<object>();
+
+function hasPatterns(token: VerifiedToken): boolean {
+  for (const slot of Object.values(token.patterns)) {
+    for (const key in slot) if (Object.hasOwn(slot, key)) return true;
   }
+  return false;
 }
 
 function* tokenPatterns(token: VerifiedToken): Generator<string> {
@@ -467,6 +517,8 @@ function strictQuery(search: string): Map<string, string> {
 }
 
 function strictDecode(text: string, field: string): string {
+  // Nothing to decode (a token, most names): the text as it is, which is what decoding it would give.
+  if (text.indexOf('%') < 0 && text.indexOf('+') < 0) return text;
   try {
     return decodeURIComponent(text.replaceAll('+', ' '));
   } catch (cause) {

@@ -90,8 +90,22 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const threshold = SEVERITY[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => void process.stdout.write(line));
   const base = options.base ?? {};
+  // The common line (plain field values, no name shared with `time`, `level`, `message` or a base field) is written
+  // without building the entry object: the same text JSON.stringify gives for it, at a fraction of the cost (an
+  // access log line per request). Anything else takes the general path below.
+  const reserved = new Set(['time', 'level', 'message', ...Object.keys(base)]);
+  const baseText = typeof (base as { toJSON?: unknown }).toJSON === 'function' || Object.keys(base).some((name) => isIndexLike(name) || name === 'time' || name === 'level' || name === 'message')
+    ? undefined
+    : jsonMembers(base);
   const log = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
     if (SEVERITY[level] < threshold) return;
+    if (baseText !== undefined && typeof message === 'string') {
+      const members = plainMembers(fields, reserved);
+      if (members !== undefined) {
+        write(`{"time":"${isoNow()}","level":"${level}","message":${JSON.stringify(message)}${baseText}${members}}\n`);
+        return;
+      }
+    }
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level, message, ...base, ...safeFields(fields) };
     let line: string;
     try {
@@ -160,6 +174,86 @@ function printable(value: unknown): string {
   } catch {
     return '[unserializable]';
   }
+}
+
+/** `new Date().toISOString()`, formatted once per millisecond. */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoAt) {
+    isoAt = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
+}
+
+let isoAt = Number.NaN;
+let isoText = '';
+
+/** Whether a property name is an array index, which objects order before every other key. */
+function isIndexLike(name: string): boolean {
+  return /^(?:0|[1-9][0-9]*)$/.test(name) && Number(name) < 4_294_967_295;
+}
+
+/** `,"name":value` for each member of `object` as JSON.stringify writes them (base fields: never redacted). */
+function jsonMembers(object: Record<string, unknown>): string | undefined {
+  let text: string;
+  try {
+    text = JSON.stringify(object);
+  } catch {
+    return undefined; // the general path writes its fallback line
+  }
+  return text === '{}' ? '' : `,${text.slice(1, -1)}`;
+}
+
+/**
+ * Per field name: its `,"name":` JSON prefix, with `"[redacted]"` appended when the name looks like a credential
+ * ('' for an array index).
+ */
+const memberPrefixes = new Map<string, string>();
+
+function memberPrefix(name: string): string {
+  let prefix = memberPrefixes.get(name);
+  if (prefix === undefined) {
+    // '' for an array index: objects order those first, so such fields take the general path.
+    prefix = isIndexLike(name) ? '' : `,${JSON.stringify(name)}:${SENSITIVE.test(name) ? '"[redacted]"' : ''}`;
+    // Field names are the service's own constants; bounded all the same.
+    if (memberPrefixes.size >= 1_024) memberPrefixes.clear();
+    memberPrefixes.set(name, prefix);
+  }
+  return prefix;
+}
+
+/**
+ * The fields as `,"name":value` JSON members, redacted as {@link safeFields} does, when every value is a string, a
+ * number, a boolean, null or undefined (omitted, as JSON.stringify omits it) and no name is reserved or an array
+ * index (those change the key order of the general path); otherwise undefined.
+ */
+function plainMembers(fields: Record<string, unknown>, reserved: ReadonlySet<string>): string | undefined {
+  let text = '';
+  for (const name in fields) {
+    if (!Object.hasOwn(fields, name)) continue;
+    const prefix = memberPrefix(name);
+    if (prefix === '' || reserved.has(name)) return undefined;
+    // A redacted name's prefix already holds its value.
+    if (prefix.endsWith('"[redacted]"')) {
+      text += prefix;
+      continue;
+    }
+    const value = fields[name];
+    switch (typeof value) {
+      case 'undefined':
+        continue;
+      case 'string':
+      case 'number':
+      case 'boolean':
+        text += prefix + JSON.stringify(value);
+        continue;
+      default:
+        if (value !== null) return undefined;
+        text += `${prefix}null`;
+    }
+  }
+  return text;
 }
 
 function safeFields(fields: Record<string, unknown>): Record<string, unknown> {

@@ -8,7 +8,9 @@
  * @module
  */
 import { createRequire } from 'node:module';
-import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Gauge, Histogram, Registry } from 'prom-client';
+
+type OutcomeRoute = 'grant' | 'revoke' | 'authorize';
 
 /** Histogram upper bounds, seconds: sub-millisecond for token work, up to seconds for a stalled store. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -85,9 +87,12 @@ export class Metrics {
 
   /** The prom-client registry everything is registered in. */
   readonly registry: Registry;
-  readonly #requests: Counter<'route' | 'status'>;
-  readonly #outcomes: Record<'grant' | 'revoke' | 'authorize', Counter<'outcome'>>;
+  /** Counts not yet added to the counters: route → status → count, and per route outcome → count. */
+  readonly #pendingRequests = new Map<string, Map<number, number>>();
+  readonly #pendingOutcomes: Record<OutcomeRoute, Map<string, number>> = { grant: new Map(), revoke: new Map(), authorize: new Map() };
   readonly #durations: Histogram<'route'>;
+  /** One label object per route for the histogram, made once. */
+  readonly #routeLabels = new Map<string, { route: string }>();
   readonly #storeUp: Gauge<'store'>;
   #probe: (() => Promise<readonly StoreState[]>) | undefined;
 
@@ -100,16 +105,31 @@ export class Metrics {
     this.registry = new client.Registry();
     const registers = [this.registry];
     if (options.defaultMetrics ?? true) client.collectDefaultMetrics({ register: this.registry });
-    this.#requests = new client.Counter({
+    // Requests are counted in plain maps and added to the prom-client counters when they are read (a scrape, or
+    // anything that calls `get()`): a label lookup per request costs more than the count itself.
+    const requests = this.#pendingRequests;
+    new client.Counter({
       name: 'grantkit_http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames: ['route', 'status'], registers,
+      collect() {
+        for (const [route, statuses] of requests) {
+          for (const [status, count] of statuses) this.inc({ route, status: String(status) }, count);
+        }
+        requests.clear();
+      },
     });
-    this.#outcomes = {
-      grant: new client.Counter({ name: 'grantkit_grants_total', help: 'Grant requests, by outcome (success or error code).', labelNames: ['outcome'], registers }),
-      revoke: new client.Counter({ name: 'grantkit_revokes_total', help: 'Revoke requests, by outcome (success or error code).', labelNames: ['outcome'], registers }),
-      authorize: new client.Counter({
-        name: 'grantkit_authorizations_total', help: 'Authorization checks, by outcome (granted, a deny reason, or an error code).', labelNames: ['outcome'], registers,
-      }),
+    const outcomes = (route: OutcomeRoute, name: string, help: string) => {
+      const pending = this.#pendingOutcomes[route];
+      return new client.Counter({
+        name, help, labelNames: ['outcome'], registers,
+        collect() {
+          for (const [outcome, count] of pending) this.inc({ outcome }, count);
+          pending.clear();
+        },
+      });
     };
+    outcomes('grant', 'grantkit_grants_total', 'Grant requests, by outcome (success or error code).');
+    outcomes('revoke', 'grantkit_revokes_total', 'Revoke requests, by outcome (success or error code).');
+    outcomes('authorize', 'grantkit_authorizations_total', 'Authorization checks, by outcome (granted, a deny reason, or an error code).');
     this.#durations = new client.Histogram({
       name: 'grantkit_request_duration_seconds', help: 'Time to answer a request, by route.', labelNames: ['route'], buckets: BUCKETS, registers,
     });
@@ -131,9 +151,17 @@ export class Metrics {
   /** Records one answered request. Never throws. */
   observe(event: RequestObservation): void {
     try {
-      this.#requests.inc({ route: event.route, status: String(event.status) });
-      if (event.route === 'grant' || event.route === 'revoke' || event.route === 'authorize') this.#outcomes[event.route].inc({ outcome: event.outcome });
-      this.#durations.observe({ route: event.route }, Math.max(0, event.durationMs) / 1000);
+      const route = event.route;
+      let statuses = this.#pendingRequests.get(route);
+      if (statuses === undefined) this.#pendingRequests.set(route, (statuses = new Map()));
+      statuses.set(event.status, (statuses.get(event.status) ?? 0) + 1);
+      if (route === 'grant' || route === 'revoke' || route === 'authorize') {
+        const outcomes = this.#pendingOutcomes[route];
+        outcomes.set(event.outcome, (outcomes.get(event.outcome) ?? 0) + 1);
+      }
+      let labels = this.#routeLabels.get(route);
+      if (labels === undefined) this.#routeLabels.set(route, (labels = { route }));
+      this.#durations.observe(labels, Math.max(0, event.durationMs) / 1000);
     } catch {
       // Metrics must never break a request.
     }

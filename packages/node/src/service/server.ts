@@ -157,11 +157,10 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
   const record = (event: RequestObservation & Pick<HandlerEvent, 'subscribeKey'>) => {
     metrics.observe(event);
     // Route, status and outcome only: paths and queries carry tokens and signatures, so they are never logged.
-    const fields = {
-      route: event.route, status: event.status, outcome: event.outcome,
-      durationMs: Math.round(event.durationMs * 1000) / 1000,
-      ...(event.subscribeKey !== undefined && keysets.has(event.subscribeKey) ? { subscribeKey: event.subscribeKey } : {}),
-    };
+    const durationMs = Math.round(event.durationMs * 1000) / 1000;
+    const fields = event.subscribeKey !== undefined && keysets.has(event.subscribeKey)
+      ? { route: event.route, status: event.status, outcome: event.outcome, durationMs, subscribeKey: event.subscribeKey }
+      : { route: event.route, status: event.status, outcome: event.outcome, durationMs };
     if (event.status >= 500 && event.route !== 'ready') logger.error('request failed', fields);
     else if (PROBE_ROUTES.has(event.route)) logger.debug('request', fields);
     else logger.info('request', fields);
@@ -197,7 +196,13 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
   const readiness = createReadiness(options.readinessChecks ?? defaultChecks(options.revocations), options.readyTimeoutMs ?? 1_000);
   metrics.trackStores(readiness);
   let draining = false;
-  const active = new Set<Promise<void>>();
+  // Requests being answered, and who waits for them to finish (a graceful close).
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const finished = () => {
+    inFlight--;
+    if (inFlight === 0 && idle !== undefined) idle();
+  };
 
   /** The Node service's own routes; everything else is the shared handler's. */
   const ownRoutes: Record<string, (request: GrantRequest) => Promise<[GrantReply, string]>> = {
@@ -250,14 +255,20 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
   const listener = (answer: (request: GrantRequest) => Promise<GrantReply>, forward: typeof proxy | null = proxy) => (incoming: IncomingMessage, outgoing: ServerResponse) => {
     // While draining, tell keep-alive clients to reconnect elsewhere after this answer.
     if (draining) outgoing.setHeader('connection', 'close');
-    const work = (forward !== undefined && forward !== null && !isServicePath(incoming.url ?? '/')
-      ? forward(incoming, outgoing)
-      : serveGrantRequest(answer, incoming, outgoing)).catch((error: unknown) => {
+    inFlight++;
+    let work: Promise<void>;
+    try {
+      work = forward !== undefined && forward !== null && !isServicePath(incoming.url ?? '/')
+        ? forward(incoming, outgoing)
+        : serveGrantRequest(answer, incoming, outgoing);
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+    work.then(finished, (error: unknown) => {
       logger.error('response could not be written', { error });
       outgoing.destroy();
+      finished();
     });
-    active.add(work);
-    void work.finally(() => active.delete(work));
   };
   const timeouts = { headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS };
   const httpServer = createHttpServer(listener(route), timeouts);
@@ -291,7 +302,7 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
     httpServer,
     metricsUrl,
     get inFlight() {
-      return active.size;
+      return inFlight;
     },
     close() {
       closing ??= (async () => {
@@ -304,8 +315,11 @@ export async function startServer(options: ServerOptions): Promise<GrantkitServe
         const expired = new Promise<'timeout'>((resolve) => {
           timer = setTimeout(() => resolve('timeout'), timeout);
         });
-        const outcome = await Promise.race([Promise.all([...active]).then(() => 'done' as const), expired]);
-        if (outcome === 'timeout') logger.warn('shutdown timeout: closing remaining connections', { inFlight: active.size });
+        const done = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => {
+          idle = resolve;
+        });
+        const outcome = await Promise.race([done.then(() => 'done' as const), expired]);
+        if (outcome === 'timeout') logger.warn('shutdown timeout: closing remaining connections', { inFlight });
         for (const server of servers) server.closeAllConnections();
         await closed;
         clearTimeout(timer);

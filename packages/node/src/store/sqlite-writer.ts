@@ -78,8 +78,11 @@ parentPort.on('message', (item) => {
     parentPort.close();
     return;
   }
-  if (!commit) return parentPort.postMessage({ done: [item.seq], error: 'database is not open' });
-  queue.push(item);
+  // A batch of revokes, as the store posts them (one message per event-loop turn): [seq, tokenId, expiresAt, ...].
+  const items = [];
+  for (let index = 0; index + 2 < item.length; index += 3) items.push({ seq: item[index], entry: [item[index + 1], item[index + 2]] });
+  if (!commit) return parentPort.postMessage({ done: items.map((one) => one.seq), error: 'database is not open' });
+  queue.push(...items);
   // Everything that arrives before this turn ends (messages queued during the last fsync) joins one transaction.
   if (!scheduled) { scheduled = true; setImmediate(flush); }
 });
@@ -95,6 +98,9 @@ export class SqliteWriter {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   readonly #exited: Promise<void>;
+  /** Revokes not yet posted to the worker, flat (`seq, tokenId, expiresAt`): posted together once per turn. */
+  #outbox: Array<number | string> = [];
+  #posting = false;
   #sequence = 0;
   #failure: string | undefined;
 
@@ -136,8 +142,23 @@ export class SqliteWriter {
     if (this.#pending.size === 0) this.#worker.ref();
     return new Promise<void>((resolve, reject) => {
       this.#pending.set(sequence, { resolve, reject });
-      this.#worker.postMessage({ seq: sequence, entry: [tokenId, expiresAt] });
+      this.#outbox.push(sequence, tokenId, expiresAt);
+      if (!this.#posting) {
+        // Every revoke answered in this turn of the event loop goes in one message: one copy and one wake-up of the
+        // worker for all of them (it commits what it has received together anyway).
+        this.#posting = true;
+        setImmediate(() => this.#post());
+      }
     });
+  }
+
+  #post(): void {
+    this.#posting = false;
+    if (this.#outbox.length === 0) return;
+    const batch = this.#outbox;
+    this.#outbox = [];
+    if (this.#failure !== undefined) return; // already rejected by #failAll
+    this.#worker.postMessage(batch);
   }
 
   /** Commits what is queued, then stops the worker. */
@@ -145,6 +166,7 @@ export class SqliteWriter {
     if (this.#failure === undefined) {
       // Keep the process alive until the worker has committed and exited: the caller awaits it.
       this.#worker.ref();
+      this.#post();
       this.#worker.postMessage('close');
     }
     return this.#exited;

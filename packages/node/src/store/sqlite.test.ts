@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from './drivers.js';
-import { SqliteRevocationStore } from './sqlite.js';
+import { SqliteRevocationStore, WalIndexView } from './sqlite.js';
 
 // Behaviour every store shares (validation, close, failing closed) is in test/store-contract.test.ts.
 
@@ -39,6 +39,58 @@ describe('SqliteRevocationStore', () => {
     const reopened = new SqliteRevocationStore({ dataDir: join(directory, 'group') });
     expect(reopened.isRevoked('token-last')).toBe(true);
     await reopened.close();
+  });
+
+  it('answers lookups from memory while the WAL-index header is unchanged, and forgets them at any commit', async () => {
+    const store = new SqliteRevocationStore({ dataDir: join(directory, 'view') });
+    const view = WalIndexView.open(`${store.path}-shm`)!;
+    try {
+      // The header of a real database reads whole and consistent (else every lookup would query).
+      expect(view.current()).toBe(true);
+      view.remember('token-x', false);
+      expect(view.current()).toBe(true);
+      expect(view.answers.get('token-x')).toBe(false);
+      // A commit by this store's writer, then by another connection: each changes the header, and the answers go.
+      await store.revoke('token-y', 4_000_000_000);
+      expect(view.current()).toBe(true);
+      expect(view.answers.size).toBe(0);
+      view.remember('token-x', false);
+      const other = openSqlite(store.path).connection;
+      other.prepare('DELETE FROM revocations WHERE token_id = ?').run('token-y');
+      other.close();
+      expect(view.current()).toBe(true);
+      expect(view.answers.size).toBe(0);
+    } finally {
+      view.close();
+      await store.close();
+    }
+  });
+
+  it('sees at once what other connections commit, though lookups are answered from memory', async () => {
+    const dataDir = join(directory, 'shared');
+    const writer = new SqliteRevocationStore({ dataDir });
+    const reader = new SqliteRevocationStore({ dataDir });
+    const other = openSqlite(writer.path).connection;
+    try {
+      // Remembered as not revoked, then revoked by another store on the same file: seen by the very next lookup.
+      expect(reader.isRevoked('token-a')).toBe(false);
+      expect(reader.isRevoked('token-a')).toBe(false);
+      await writer.revoke('token-a', 4_000_000_000);
+      expect(reader.isRevoked('token-a')).toBe(true);
+      // Written by a plain connection (another process would do the same), and deleted again (a purge).
+      expect(reader.isRevoked('token-b')).toBe(false);
+      other.prepare('INSERT INTO revocations (token_id, expires_at) VALUES (?, ?)').run('token-b', 4_000_000_000);
+      expect(reader.isRevoked('token-b')).toBe(true);
+      other.prepare('DELETE FROM revocations WHERE token_id = ?').run('token-a');
+      expect(reader.isRevoked('token-a')).toBe(false);
+      expect(reader.isRevoked('token-b')).toBe(true);
+    } finally {
+      other.close();
+      await reader.close();
+      await writer.close();
+    }
+    // Closed: lookups fail closed, as before.
+    expect(() => reader.isRevoked('token-b')).toThrow(expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }));
   });
 
   it('creates the file in the data directory with WAL and synchronous=FULL', () => {

@@ -10,9 +10,17 @@
  *
  * Files: the database and its `-wal`/`-shm` are created readable by their owner only (0600), wherever they are.
  *
+ * Lookups: a SQLite read costs several system calls (its file and WAL locks), more than the rest of an authorization.
+ * So answers are kept in memory for as long as the database has not changed, which is read on every lookup from the
+ * WAL-index header at the start of the `-shm` file (https://www.sqlite.org/walformat.html): every commit, by any
+ * connection or process, rewrites it (frame count, change counter, salts, checksum), and SQLite itself decides from
+ * it whether what it cached is still current. One small read of that header replaces the query: a revoke committed
+ * anywhere is seen by the next lookup, as before. When the header cannot be read, or is being written (its two
+ * copies differ, or its checksum does not match), the lookup queries the database.
+ *
  * @module
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
@@ -96,6 +104,8 @@ export class SqliteRevocationStore implements RevocationStore {
   readonly #timer: NodeJS.Timeout | undefined;
   /** The off-loop writer; undefined for `:memory:` (a worker cannot share a private in-memory database). */
   readonly #writer: SqliteWriter | undefined;
+  /** The lookups' memory (see the module notes): the `-shm` file, the header the answers hold for, the answers. */
+  readonly #walIndex: WalIndexView | undefined;
   #closed = false;
 
   /**
@@ -153,6 +163,9 @@ export class SqliteRevocationStore implements RevocationStore {
       this.#database.close();
       throw new StoreUnavailableError('sqlite revocation store could not be opened', { cause });
     }
+    this.#walIndex = isFilePath(this.path) && (process.platform === 'linux' || process.platform === 'darwin')
+      ? WalIndexView.open(`${this.path}-shm`)
+      : undefined;
     this.purgeExpired();
     const interval = options.purgeIntervalMs ?? 600_000;
     if (interval > 0) {
@@ -190,7 +203,15 @@ export class SqliteRevocationStore implements RevocationStore {
    */
   isRevoked(tokenId: string): boolean {
     assertTokenId(tokenId);
-    return this.#run(() => this.#select.get(tokenId) !== undefined);
+    const view = this.#walIndex;
+    if (view === undefined || this.#closed || !view.current()) return this.#run(() => this.#select.get(tokenId) !== undefined);
+    const known = view.answers.get(tokenId);
+    if (known !== undefined) return known;
+    const revoked = this.#run(() => this.#select.get(tokenId) !== undefined);
+    // Kept for the header read before the query: if a commit landed in between, the next lookup sees a new header
+    // and forgets this answer.
+    view.remember(tokenId, revoked);
+    return revoked;
   }
 
   /** Deletes entries whose token has expired; returns how many. */
@@ -220,6 +241,7 @@ export class SqliteRevocationStore implements RevocationStore {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#walIndex?.close();
     this.#database.close();
     await this.#writer?.close();
   }
@@ -232,4 +254,94 @@ export class SqliteRevocationStore implements RevocationStore {
       throw new StoreUnavailableError('sqlite revocation store failed', { cause });
     }
   }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Bytes of one copy of the WAL-index header; the file starts with two copies of it. */
+const WAL_INDEX_HEADER_BYTES = 48;
+/** Answers remembered at most; past it they are forgotten all at once (each costs one query to learn again). */
+const MAX_REMEMBERED = 65_536;
+
+/**
+ * Lookups answered from memory while the WAL-index header is unchanged (see the module notes).
+ *
+ * @internal
+ */
+export class WalIndexView {
+  /** The answers for the database as {@link WalIndexView.current} last found it. */
+  readonly answers = new Map<string, boolean>();
+  readonly #fd: number;
+  readonly #read = Buffer.alloc(WAL_INDEX_HEADER_BYTES * 2);
+  readonly #header = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+  #closed = false;
+
+  private constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  /** A view over the `-shm` file at `path`, or undefined when it cannot be opened (lookups then always query). */
+  static open(path: string): WalIndexView | undefined {
+    try {
+      return new WalIndexView(openSync(path, 'r'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Reads the header: true when it could be read whole and consistent, after forgetting every answer if it changed
+   * since the last read; false when it could not be (the caller queries the database).
+   */
+  current(): boolean {
+    if (this.#closed) return false;
+    const read = this.#read;
+    try {
+      if (readSync(this.#fd, read, 0, read.length, 0) !== read.length) return false;
+    } catch {
+      return false;
+    }
+    // Initialised, both copies equal (a writer updates the second copy, then the first), and the checksum right.
+    if (read[12] !== 1 || read.compare(read, WAL_INDEX_HEADER_BYTES, WAL_INDEX_HEADER_BYTES * 2, 0, WAL_INDEX_HEADER_BYTES) !== 0) return false;
+    if (!checksumMatches(read)) return false;
+    if (read.compare(this.#header, 0, WAL_INDEX_HEADER_BYTES, 0, WAL_INDEX_HEADER_BYTES) !== 0) {
+      this.answers.clear();
+      read.copy(this.#header, 0, 0, WAL_INDEX_HEADER_BYTES);
+    }
+    return true;
+  }
+
+  remember(tokenId: string, revoked: boolean): void {
+    if (this.answers.size >= MAX_REMEMBERED) this.answers.clear();
+    this.answers.set(tokenId, revoked);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.answers.clear();
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  }
+}
+
+/**
+ * The WAL-index header's checksum (its last 8 bytes) over its first 40, as SQLite computes it: pairs of 32-bit words
+ * in the machine's byte order, `s1 += x0 + s2; s2 += x1 + s1`.
+ */
+function checksumMatches(header: Buffer): boolean {
+  const little = LITTLE_ENDIAN;
+  let s1 = 0;
+  let s2 = 0;
+  for (let offset = 0; offset < 40; offset += 8) {
+    const x0 = little ? header.readUInt32LE(offset) : header.readUInt32BE(offset);
+    const x1 = little ? header.readUInt32LE(offset + 4) : header.readUInt32BE(offset + 4);
+    s1 = (s1 + x0 + s2) >>> 0;
+    s2 = (s2 + x1 + s1) >>> 0;
+  }
+  const c1 = little ? header.readUInt32LE(40) : header.readUInt32BE(40);
+  const c2 = little ? header.readUInt32LE(44) : header.readUInt32BE(44);
+  return s1 === c1 && s2 === c2;
 }
