@@ -118,17 +118,26 @@ export function findPatternGrant(token: TokenPayload, types: readonly ResourceTy
 const prepared = new WeakSet<object>();
 
 /**
- * {@link precompilePatterns} for a verified token's patterns, done once per token object: a token seen before (the
- * same decode, from the verify cache) answers at once, so a server pays for walking a token's patterns only when it
- * first meets them, not on every request.
+ * {@link precompilePatterns} for a verified token's patterns, once per token object: a token answered from
+ * verification's cache is the same decode from one request to the next, so a server walks its patterns only when it
+ * first meets them. Undefined when there is nothing to wait for (met before, or no patterns), so a caller can stay
+ * synchronous. Should the matcher cache drop them meanwhile, `authorize` compiles them where it uses them.
  *
  * @internal
  */
-export async function prepareTokenPatterns(token: TokenPayload): Promise<void> {
+export function prepareTokenPatterns(token: TokenPayload): Promise<void> | undefined {
   const slots = token.patterns;
-  if (typeof slots !== 'object' || slots === null || prepared.has(slots)) return;
-  await precompilePatterns(sourcesOf(slots));
-  prepared.add(slots);
+  if (typeof slots !== 'object' || slots === null || prepared.has(slots)) return undefined;
+  const sources = [...sourcesOf(slots)];
+  if (sources.length === 0) {
+    prepared.add(slots);
+    return undefined;
+  }
+  // Marked once compiled: a second request meeting the token meanwhile also waits its turn rather than compiling
+  // synchronously.
+  return precompilePatterns(sources).then(() => {
+    prepared.add(slots);
+  });
 }
 
 function* sourcesOf(slots: TokenPayload['patterns']): Generator<string> {

@@ -21,6 +21,7 @@ import type { ResourceRef } from '../authorize/decision.js';
 import { checkToken, checkVerifiedToken, presentedToken, refusedToken, type CheckTokenOptions, type TokenCheckResult } from '../check-token.js';
 import { ConfigInvalidError, LimitExceededError, RequestInvalidError, TokenMalformedError } from '../errors.js';
 import { bodyOf, describeError } from './error-response.js';
+import { prepareTokenPatterns } from '../authorize/pattern-index.js';
 import { patternBudgetExceeded, precompilePatterns } from '../authorize/patterns.js';
 import { grantFromRequestBody } from '../grant/rest-body.js';
 import { strictFindings, type StrictRule } from '../grant/validate-grant.js';
@@ -282,13 +283,8 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
         decided = refusedToken(error);
       }
       if (verified !== undefined) {
-        if (!precompiled.has(verified.patterns) && hasPatterns(verified)) {
-          await precompilePatterns(tokenPatterns(verified));
-          // A token answered from verification's cache shares its (frozen) patterns object from one request to the
-          // next: they were compiled for it once, so later requests go straight to the decision. (Should the
-          // pattern cache drop them meanwhile, `authorize` compiles them where it uses them, as without this.)
-          if (Object.isFrozen(verified.patterns)) precompiled.add(verified.patterns);
-        }
+        const preparing = prepareTokenPatterns(verified);
+        if (preparing !== undefined) await preparing;
         check.now = clock();
         decided = checkVerifiedToken(verified, check);
       }
@@ -481,20 +477,6 @@ function* bodyPatterns(json: unknown): Generator<string> {
   const patterns = (json as { permissions?: { patterns?: unknown } } | null)?.permissions?.patterns;
   if (typeof patterns !== 'object' || patterns === null) return;
   for (const slot of Object.values(patterns)) if (typeof slot === 'object' && slot !== null) yield* Object.keys(slot);
-}
-
-/** Patterns objects of cached verifications whose patterns were precompiled (see the authorize route). */
-const precompiled = new WeakSet<object>();
-
-function hasPatterns(token: VerifiedToken): boolean {
-  for (const slot of Object.values(token.patterns)) {
-    for (const key in slot) if (Object.hasOwn(slot, key)) return true;
-  }
-  return false;
-}
-
-function* tokenPatterns(token: VerifiedToken): Generator<string> {
-  for (const slot of Object.values(token.patterns)) yield* Object.keys(slot);
 }
 
 /**
