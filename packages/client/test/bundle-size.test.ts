@@ -8,12 +8,14 @@ import { describe, expect, it } from 'vitest';
 /**
  * Issue #5 targets 6 kB (decimal) min+gz for the whole client entry, core's decoder included. What this package
  * controls is what it adds on top of the core decoder it uses, so that has the strict budget; the whole entry has a
- * hard ceiling that catches regressions while core's decoder (3.4 kB when the target was set, about 4 kB now) is
- * larger than the target leaves room for (whole entry 6.3 kB at the last measurement).
+ * hard ceiling that catches regressions while core's decoder is larger than the target leaves room for: 3.4 kB when
+ * the target was set, 4.8 kB after issue 14's hardening (canonical form, well-formed names), 5.1 kB after issue 13's
+ * decode speed-ups (integer key codes, the name intern table, the meta reader), which servers and browsers share.
+ * Whole entry 7.2 kB at the last measurement; the ceiling moved from 7,000 to 7,400 with the speed-ups.
  */
 const CLIENT_BUDGET_BYTES = 2_600;
 const ENTRY_TARGET_BYTES = 6_000;
-const ENTRY_CEILING_BYTES = 7_000;
+const ENTRY_CEILING_BYTES = 7_400;
 const ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 async function bundle(contents: string): Promise<{ code: string; gzipped: number; modules: string[] }> {
