@@ -239,44 +239,7 @@ export class CborReader {
 
   /** Reads any value of the accepted subset. `depth` is the nesting level of the value being read (top level 1). */
   readValue(depth: number): CborValue {
-    if (depth > this.maxDepth) this.fail('is nested too deeply');
-    const start = this.position;
-    const argument = this.head();
-    switch (this.major) {
-      case 0:
-        return argument;
-      case 1:
-        return -1 - argument;
-      case 2:
-        return this.bytesOf(argument);
-      case 3:
-        return this.text(argument);
-      case 4: {
-        if (argument > this.remaining) this.fail('declares more array items than bytes');
-        const array: CborValue[] = [];
-        for (let index = 0; index < argument; index++) array.push(this.readValue(depth + 1));
-        return array;
-      }
-      case 5: {
-        if (argument * 2 > this.remaining) this.fail('declares more map entries than bytes');
-        const map: CborMap = new Map();
-        for (let index = 0; index < argument; index++) {
-          const keyStart = this.position;
-          const key = this.readKey();
-          if (map.has(key)) {
-            this.position = keyStart;
-            this.fail('has a duplicate map key');
-          }
-          map.set(key, this.readValue(depth + 1));
-        }
-        return map;
-      }
-      case 6:
-        this.position = start;
-        return this.fail('uses a tag');
-      default:
-        return this.simple(start, argument);
-    }
+    return this.read(depth, false) as CborValue;
   }
 
   /**
@@ -284,6 +247,10 @@ export class CborReader {
    * a plain object (own keys, `__proto__` an ordinary key) instead of a `Map`: what a token's `meta` is.
    */
   readPlain(depth: number): unknown {
+    return this.read(depth, true);
+  }
+
+  private read(depth: number, plain: boolean): unknown {
     if (depth > this.maxDepth) this.fail('is nested too deeply');
     const start = this.position;
     const argument = this.head();
@@ -299,22 +266,25 @@ export class CborReader {
       case 4: {
         if (argument > this.remaining) this.fail('declares more array items than bytes');
         const array: unknown[] = [];
-        for (let index = 0; index < argument; index++) array.push(this.readPlain(depth + 1));
+        for (let index = 0; index < argument; index++) array.push(this.read(depth + 1, plain));
         return array;
       }
       case 5: {
         if (argument * 2 > this.remaining) this.fail('declares more map entries than bytes');
-        const object: Record<string, unknown> = {};
+        const map = plain ? undefined : new Map<string, unknown>();
+        const object: Record<string, unknown> | undefined = plain ? {} : undefined;
         for (let index = 0; index < argument; index++) {
           const keyStart = this.position;
           const key = this.readKey();
-          if (Object.hasOwn(object, key)) {
+          if (map !== undefined ? map.has(key) : Object.hasOwn(object!, key)) {
             this.position = keyStart;
             this.fail('has a duplicate map key');
           }
-          setEntry(object, key, this.readPlain(depth + 1));
+          const value = this.read(depth + 1, plain);
+          if (map !== undefined) map.set(key, value);
+          else setEntry(object!, key, value);
         }
-        return object;
+        return map ?? object;
       }
       case 6:
         this.position = start;
