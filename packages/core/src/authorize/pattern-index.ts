@@ -13,27 +13,25 @@
 import type { GrantMatchInfo, PatternLookupResult } from './decision.js';
 import type { ResourceType } from '../permissions.js';
 import type { TokenPayload } from '../token/reader.js';
-import { PatternBudget, patternForAuthorize, precompilePatterns, splitPattern, type PricedPattern } from './patterns.js';
+import { cachedPatternForAuthorize, PatternBudget, patternForAuthorize, precompilePatterns, splitPattern, type PricedPattern } from './patterns.js';
 
-/** Slots with this many patterns or fewer are walked in order, comparing prefixes; larger ones get a prefix map. */
+/** Slots with this many patterns or fewer are walked in order, comparing prefixes; larger ones get a prefix index. */
 const SCAN_LIMIT = 8;
 
+/** The prefix index of one slot with more than {@link SCAN_LIMIT} patterns. */
 interface SlotIndex {
   /** Pattern sources in the token's order. */
   readonly keys: readonly string[];
-  /** Each pattern's literal prefix ('' when it has none). */
-  readonly prefixes: readonly string[];
   /** Each pattern, compiled once it is first consulted through this index. */
   readonly compiled: Array<PricedPattern | undefined>;
-  /** For larger slots: the positions of the patterns with each prefix, ascending. */
-  readonly byPrefix?: Map<string, number[]>;
-  /** For larger slots: the distinct prefix lengths, ascending. */
-  readonly lengths?: readonly number[];
-  /** For larger slots: the positions of the patterns without a prefix, ascending. */
-  readonly unprefixed?: readonly number[];
+  /** The positions of the patterns with each literal prefix, ascending. */
+  readonly byPrefix: Map<string, number[]>;
+  /** The distinct prefix lengths, ascending. */
+  readonly lengths: readonly number[];
+  /** The positions of the patterns without a prefix, ascending. */
+  readonly unprefixed: readonly number[];
 }
 
-const EMPTY_INDEX: SlotIndex = { keys: [], prefixes: [], compiled: [] };
 const indexes = new WeakMap<object, SlotIndex>();
 
 function indexOf(slot: Readonly<Record<string, number>>): SlotIndex {
@@ -47,10 +45,8 @@ function indexOf(slot: Readonly<Record<string, number>>): SlotIndex {
 
 function buildIndex(slot: Readonly<Record<string, number>>): SlotIndex {
   const keys = Object.keys(slot);
-  if (keys.length === 0) return EMPTY_INDEX;
   const prefixes = keys.map((key) => splitPattern(key)?.prefix ?? '');
   const compiled = new Array<PricedPattern | undefined>(keys.length).fill(undefined);
-  if (keys.length <= SCAN_LIMIT) return { keys, prefixes, compiled };
   const byPrefix = new Map<string, number[]>();
   const unprefixed: number[] = [];
   const lengths = new Set<number>();
@@ -64,20 +60,34 @@ function buildIndex(slot: Readonly<Record<string, number>>): SlotIndex {
     if (positions === undefined) byPrefix.set(prefix, [position]);
     else positions.push(position);
   });
-  return { keys, prefixes, compiled, byPrefix, lengths: [...lengths].sort((a, b) => a - b), unprefixed };
+  return { keys, compiled, byPrefix, lengths: [...lengths].sort((a, b) => a - b), unprefixed };
 }
 
 /** The positions, ascending, of the patterns a name might match: those whose prefix it starts with, and the rest without one. */
 function candidates(index: SlotIndex, name: string): readonly number[] {
   const lists: number[][] = [];
-  if (index.unprefixed!.length > 0) lists.push(index.unprefixed as number[]);
-  for (const length of index.lengths!) {
+  if (index.unprefixed.length > 0) lists.push(index.unprefixed as number[]);
+  for (const length of index.lengths) {
     if (length > name.length) break;
-    const positions = index.byPrefix!.get(length === name.length ? name : name.slice(0, length));
+    const positions = index.byPrefix.get(length === name.length ? name : name.slice(0, length));
     if (positions !== undefined) lists.push(positions);
   }
   if (lists.length <= 1) return lists[0] ?? [];
   return lists.flat().sort((a, b) => a - b);
+}
+
+// Patterns of small slots that were not in the shared outcome cache when first met (rare or per-user ones), kept with
+// the token object: a token seen again (the same decode, from verification's cache) does not compile them again,
+// while a token of common patterns met for the first time costs no memory of its own.
+const rememberedBySlot = new WeakMap<object, Array<PricedPattern | undefined>>();
+
+function remember(slot: object, count: number, position: number, key: string): PricedPattern {
+  let patterns = rememberedBySlot.get(slot);
+  if (patterns === undefined) {
+    patterns = new Array<PricedPattern | undefined>(count).fill(undefined);
+    rememberedBySlot.set(slot, patterns);
+  }
+  return (patterns[position] = patternForAuthorize(key));
 }
 
 const NOTHING: PatternLookupResult = Object.freeze({ overBudget: false });
@@ -94,16 +104,29 @@ export function findPatternGrant(token: TokenPayload, types: readonly ResourceTy
   for (const type of types) {
     const slot = token.patterns[type];
     if (typeof slot !== 'object' || slot === null) continue;
-    const index = indexOf(slot);
-    const { keys, prefixes } = index;
-    if (keys.length === 0) continue;
-    const positions = index.byPrefix === undefined ? undefined : candidates(index, name);
+    // A few patterns (the usual token) are walked in order, each one's prefix from its compiled form: no index to
+    // build for a token met for the first time. More get the prefix index, kept with the token object.
+    let index = indexes.get(slot);
+    let keys: readonly string[];
+    if (index === undefined) {
+      keys = Object.keys(slot);
+      if (keys.length > SCAN_LIMIT) index = indexOf(slot);
+    } else {
+      keys = index.keys;
+    }
+    const remembered = index === undefined ? rememberedBySlot.get(slot) : undefined;
+    const positions = index === undefined ? undefined : candidates(index, name);
     const count = positions === undefined ? keys.length : positions.length;
     for (let at = 0; at < count; at++) {
       const position = positions === undefined ? at : positions[at]!;
-      if (positions === undefined && !name.startsWith(prefixes[position]!)) continue;
       const key = keys[position]!;
-      const pattern = (index.compiled[position] ??= patternForAuthorize(key));
+      let pattern: PricedPattern;
+      if (index === undefined) {
+        pattern = remembered?.[position] ?? cachedPatternForAuthorize(key) ?? remember(slot, keys.length, position, key);
+        if (!name.startsWith(pattern.prefix)) continue;
+      } else {
+        pattern = index.compiled[position] ??= patternForAuthorize(key);
+      }
       budget ??= new PatternBudget();
       if (!budget.charge(pattern)) return lacking === undefined ? { overBudget: true } : { lacking, overBudget: true };
       if (!pattern.test(name)) continue;

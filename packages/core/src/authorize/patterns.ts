@@ -57,6 +57,8 @@ const CONSULT_COST_PER_CHARACTER = 2;
  */
 export interface PricedPattern extends CompiledPattern {
   readonly cost: number;
+  /** The literal prefix a name must start with for the pattern to match ('' when it has none; see {@link splitPattern}). */
+  readonly prefix: string;
   /** What consulting this pattern costs, in pattern budget units, once its matcher is paid for. */
   readonly consultCost: number;
   /** Identifies the matcher: patterns with the same key share one. */
@@ -74,22 +76,30 @@ type Matcher =
 /** A cached outcome: the compiled pattern, or a refused one (it matches nothing) with why it was refused. */
 type Outcome = PricedPattern & { readonly refusal?: string; readonly cause?: unknown };
 
-// Matchers are built once per process and shared by every token that uses them; outcomes per pattern source are
-// cheap to rebuild from a cached matcher (a prefix scan), so the per-source cache only saves that scan. Both are
-// bounded (matchers also in bytes: a matcher's tables take up to ~200 kB) and forget their oldest entries first, one
-// at a time, so hostile token streams cannot grow them and a working set just past their size degrades gently.
+// Matchers are built once per process and shared by every token that uses them, in a cache bounded in entries and in
+// bytes (a matcher's tables take up to ~200 kB) that forgets its oldest entry first, so hostile token streams cannot
+// grow it and a working set just past its size degrades gently. Outcomes per pattern source are cheap to rebuild from
+// a cached matcher (a prefix scan and a few checks), so they sit in a small direct-mapped table: a lookup is a hash
+// of the source's tail and one comparison, a collision just rebuilds, and per-user patterns (many, each used by one
+// token) overwrite slots without any eviction bookkeeping.
 const matchers = new BoundedCache<Matcher>(4_096, 16 * 1024 * 1024);
-const outcomes = new BoundedCache<Outcome>(8_192, 4 * 1024 * 1024);
+const OUTCOME_SLOTS = 4_096;
+const outcomes: Array<Outcome | undefined> = new Array<Outcome | undefined>(OUTCOME_SLOTS).fill(undefined);
 
 function outcomeOf(source: string): Outcome {
-  let outcome = outcomes.get(source);
-  if (outcome === undefined) {
-    outcome = compileUncached(source);
-    // A pattern split at a literal prefix is rebuilt from its cached matcher in a fraction of a microsecond: caching
-    // it too would only churn (per-user patterns are many and each is used by one token).
-    if (outcome.matcherKey === source || outcome.refusal !== undefined) outcomes.set(source, outcome, 128 + source.length * 4);
-  }
+  const slot = typeof source === 'string' ? slotOf(source) : 0;
+  const known = outcomes[slot];
+  if (known !== undefined && known.source === source) return known;
+  const outcome = compileUncached(source);
+  outcomes[slot] = outcome;
   return outcome;
+}
+
+/** The outcome table's slot for `source`: a hash of its length and last 48 characters (where patterns differ). */
+function slotOf(source: string): number {
+  let hash = source.length;
+  for (let index = Math.max(0, source.length - 48); index < source.length; index++) hash = Math.imul(hash ^ source.charCodeAt(index), 0x0100_0193);
+  return (hash >>> 0) & (OUTCOME_SLOTS - 1);
 }
 
 /**
@@ -129,6 +139,12 @@ export function pricedPattern(source: string, field = 'pattern'): PricedPattern 
  */
 export function patternForAuthorize(source: string): PricedPattern {
   return outcomeOf(source);
+}
+
+/** {@link patternForAuthorize} when the pattern's outcome is at hand in the cache, else undefined (nothing compiled). @internal */
+export function cachedPatternForAuthorize(source: string): PricedPattern | undefined {
+  const known = outcomes[slotOf(source)];
+  return known !== undefined && known.source === source ? known : undefined;
 }
 
 /**
@@ -180,7 +196,7 @@ export async function precompilePatterns(sources: Iterable<string>): Promise<boo
   let sliceStart = now();
   for (const source of sources) {
     if (typeof source !== 'string') continue;
-    if (outcomes.get(source) === undefined && now() - sliceStart >= SLICE_MS) {
+    if (outcomes[slotOf(source)]?.source !== source && now() - sliceStart >= SLICE_MS) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       sliceStart = now();
     }
@@ -282,7 +298,8 @@ function isEscapablePunctuation(code: number): boolean {
 
 function refused(source: string, refusal: string, matcherKey: string, matcherCost: number, cause?: unknown): Outcome {
   const consultCost = consultCostOf(source);
-  return Object.freeze({ source, cost: consultCost + matcherCost, consultCost, matcherKey, matcherCost, test: () => false, refusal, ...(cause === undefined ? {} : { cause }) });
+  const prefix = typeof source === 'string' ? (splitPattern(source)?.prefix ?? '') : '';
+  return Object.freeze({ source, cost: consultCost + matcherCost, prefix, consultCost, matcherKey, matcherCost, test: () => false, refusal, ...(cause === undefined ? {} : { cause }) });
 }
 
 function consultCostOf(source: string): number {
@@ -337,6 +354,7 @@ function compileUncached(source: string): Outcome {
   return Object.freeze({
     source,
     cost: consultCost + matcher.cost,
+    prefix,
     consultCost,
     matcherKey,
     matcherCost: matcher.cost,
