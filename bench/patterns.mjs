@@ -15,7 +15,8 @@ const budgetMs = Number(values.time ?? 1_000);
 const USERS = Number(values.users ?? 100_000);
 const now = Math.floor(Date.now() / 1000);
 
-const record = (entries) => Object.assign(Object.create(null), entries);
+// Frozen, as verifyToken returns a decode (authorize keeps its per-token index only with a frozen patterns slot).
+const record = (entries) => Object.freeze(Object.assign(Object.create(null), entries));
 const EMPTY = Object.freeze(Object.create(null));
 /** A decoded token's shape (what authorize receives after verifyToken), built directly: no size caps apply here. */
 function payload(channelPatterns, channelResources = {}) {

@@ -159,6 +159,20 @@ describe('authorize with a token of many patterns', () => {
     });
   });
 
+  it('answers for what a payload holds now: a caller-built payload changed between calls is walked afresh', () => {
+    for (const count of [1, 20]) {
+      const channels: Record<string, number> = {};
+      for (let index = 0; index < count; index++) channels[`^room-${index}-.*$`] = 1;
+      const payload = token({ resources: emptySlots(), patterns: { ...emptySlots(), channels } });
+      const ask = request({ resource: { channel: `room-${count - 1}-x` }, permission: 'read' });
+      expect(authorize(payload, ask).allowed).toBe(true);
+      delete channels[`^room-${count - 1}-.*$`];
+      channels[`^room-${count - 1}-y$`] = 1;
+      expect(authorize(payload, ask).allowed).toBe(false);
+      expect(authorize(payload, request({ resource: { channel: `room-${count - 1}-y` }, permission: 'read' })).allowed).toBe(true);
+    }
+  });
+
   it('answers as the scan over every pattern in order does, on random tokens and names', () => {
     // A seeded generator (xorshift), so a failure replays.
     let seed = 0x13_13;

@@ -105,16 +105,19 @@ export function findPatternGrant(token: TokenPayload, types: readonly ResourceTy
     const slot = token.patterns[type];
     if (typeof slot !== 'object' || slot === null) continue;
     // A few patterns (the usual token) are walked in order, each one's prefix from its compiled form: no index to
-    // build for a token met for the first time. More get the prefix index, kept with the token object.
-    let index = indexes.get(slot);
+    // build for a token met for the first time. More get the prefix index. What is kept with a slot object (its index,
+    // its remembered patterns) is kept only for a frozen one, as verifyToken returns: a payload a caller built and
+    // may still change gets a fresh walk every call.
+    const frozen = Object.isFrozen(slot);
+    let index = frozen ? indexes.get(slot) : undefined;
     let keys: readonly string[];
     if (index === undefined) {
       keys = Object.keys(slot);
-      if (keys.length > SCAN_LIMIT) index = indexOf(slot);
+      if (keys.length > SCAN_LIMIT) index = frozen ? indexOf(slot) : buildIndex(slot);
     } else {
       keys = index.keys;
     }
-    const remembered = index === undefined ? rememberedBySlot.get(slot) : undefined;
+    const remembered = index === undefined && frozen ? rememberedBySlot.get(slot) : undefined;
     const positions = index === undefined ? undefined : candidates(index, name);
     const count = positions === undefined ? keys.length : positions.length;
     for (let at = 0; at < count; at++) {
@@ -122,7 +125,7 @@ export function findPatternGrant(token: TokenPayload, types: readonly ResourceTy
       const key = keys[position]!;
       let pattern: PricedPattern;
       if (index === undefined) {
-        pattern = remembered?.[position] ?? cachedPatternForAuthorize(key) ?? remember(slot, keys.length, position, key);
+        pattern = remembered?.[position] ?? cachedPatternForAuthorize(key) ?? (frozen ? remember(slot, keys.length, position, key) : patternForAuthorize(key));
         if (!name.startsWith(pattern.prefix)) continue;
       } else {
         pattern = index.compiled[position] ??= patternForAuthorize(key);
@@ -151,15 +154,17 @@ const prepared = new WeakSet<object>();
 export function prepareTokenPatterns(token: TokenPayload): Promise<void> | undefined {
   const slots = token.patterns;
   if (typeof slots !== 'object' || slots === null || prepared.has(slots)) return undefined;
+  // Only a frozen decode can be trusted to hold the same patterns next time.
+  const remembered = Object.isFrozen(slots) && Object.values(slots).every((slot) => Object.isFrozen(slot));
   const sources = [...sourcesOf(slots)];
   if (sources.length === 0) {
-    prepared.add(slots);
+    if (remembered) prepared.add(slots);
     return undefined;
   }
   // Marked once compiled: a second request meeting the token meanwhile also waits its turn rather than compiling
   // synchronously.
   return precompilePatterns(sources).then(() => {
-    prepared.add(slots);
+    if (remembered) prepared.add(slots);
   });
 }
 
