@@ -154,7 +154,7 @@ const prepared = new WeakSet<object>();
 export function prepareTokenPatterns(token: TokenPayload): Promise<void> | undefined {
   const slots = token.patterns;
   if (typeof slots !== 'object' || slots === null || prepared.has(slots)) return undefined;
-  // Only a frozen decode can be trusted to hold the same patterns next time.
+  // Only a frozen decode (verifyToken's, for a token seen before) can be trusted to hold the same patterns next time.
   const remembered = Object.isFrozen(slots) && Object.values(slots).every((slot) => Object.isFrozen(slot));
   const sources = [...sourcesOf(slots)];
   if (sources.length === 0) {
