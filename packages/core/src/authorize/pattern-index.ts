@@ -1,8 +1,8 @@
 /**
  * The server's pattern lookup: which of a token's patterns grant a permission on a name, without consulting every
- * pattern. Each slot's patterns are indexed by their literal prefix once per token object (a verified token seen
- * before is the same object, so its index is reused); a call then consults only the patterns whose prefix the name
- * starts with, plus those without one, in the token's order. A token with 1,000 patterns `^room-{n}-[0-9]+$` asked
+ * pattern. A call consults only the patterns whose literal prefix the name starts with, plus those without one, in the
+ * token's order: a slot of a few patterns is walked comparing prefixes; a larger one is indexed by prefix, kept with
+ * the token object when it is frozen (a verified token seen before is the same object, so its index is reused). A token with 1,000 patterns `^room-{n}-[0-9]+$` asked
  * about `room-7-1` consults one.
  *
  * The budget of one call (`LIMITS.maxTotalPatternCost`) is charged for the patterns consulted, by {@link PatternBudget}:
