@@ -108,16 +108,21 @@ export function findPatternGrant(token: TokenPayload, types: readonly ResourceTy
     // build for a token met for the first time. More get the prefix index. What is kept with a slot object (its index,
     // its remembered patterns) is kept only for a frozen one, as verifyToken returns: a payload a caller built and
     // may still change gets a fresh walk every call.
-    const frozen = Object.isFrozen(slot);
-    let index = frozen ? indexes.get(slot) : undefined;
+    // Only frozen slots are ever kept, and a frozen object stays frozen: a kept index or a remembered list answers
+    // `Object.isFrozen` without asking it, which walks every property of a large (dictionary-mode) slot.
+    let index = indexes.get(slot);
     let keys: readonly string[];
+    let frozen: boolean;
+    let remembered: Array<PricedPattern | undefined> | undefined;
     if (index === undefined) {
+      remembered = rememberedBySlot.get(slot);
+      frozen = remembered !== undefined || Object.isFrozen(slot);
       keys = Object.keys(slot);
       if (keys.length > SCAN_LIMIT) index = frozen ? indexOf(slot) : buildIndex(slot);
     } else {
+      frozen = true;
       keys = index.keys;
     }
-    const remembered = index === undefined && frozen ? rememberedBySlot.get(slot) : undefined;
     const positions = index === undefined ? undefined : candidates(index, name);
     const count = positions === undefined ? keys.length : positions.length;
     for (let at = 0; at < count; at++) {
