@@ -70,9 +70,9 @@ export async function serveCommand(context: CliContext): Promise<void> {
     throw error;
   }
   const format = values.json === true ? 'json' : config.logFormat === 'auto' ? (context.isTty ? 'pretty' : 'json') : config.logFormat;
-  // Access logs leave the request path: one write per event-loop turn (whichever format), flushed before the process
-  // ends.
-  const output = batchWrites(context.stdout);
+  // Access logs leave the request path: at most one write per ACCESS_LOG_DELAY_MS (whichever format), flushed at once
+  // after the lines someone waits for (`listening`) and before the process ends. A `kill -9` can lose that much.
+  const output = batchWrites(context.stdout, { delayMs: ACCESS_LOG_DELAY_MS });
   process.once('exit', output.flush);
   const logger = format === 'pretty'
     ? createPrettyLogger({ level: config.logLevel, write: output.write, color: context.isTty && context.env.NO_COLOR === undefined })
@@ -139,12 +139,16 @@ export async function serveCommand(context: CliContext): Promise<void> {
     ...(config.keysetSource === 'demo' ? { warning: 'DEMO keyset: not for production' } : {}),
   });
   // With --json, machines read the `listening` line; the banner is for people.
+  output.flush();
   if (values.json !== true) {
     context.stderr(banner(config, running, opened.description, context));
     if (upstream !== undefined) context.stderr(`  Upstream       ${upstream}  (data-plane requests are checked, then forwarded)\n\n`);
   }
   await stopped;
 }
+
+/** The longest an access log line waits to be written: under load, one write carries a few hundred lines. */
+const ACCESS_LOG_DELAY_MS = 20;
 
 function banner(config: ServiceConfig, running: { url: string; metricsUrl: string | undefined }, storeDescription: string, context: CliContext): string {
   const { url } = running;

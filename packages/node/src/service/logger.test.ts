@@ -66,6 +66,24 @@ describe('batchWrites', () => {
     expect(writes).toHaveLength(2);
   });
 
+  it('with delayMs, writes the lines of many turns at once, after the delay, and flush writes what is pending', async () => {
+    const writes: string[] = [];
+    const batch = batchWrites((text) => writes.push(text), { delayMs: 30 });
+    batch.write('a\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    batch.write('b\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(writes).toEqual(['a\nb\n']);
+    batch.write('c\n');
+    batch.flush();
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+    // The timer of the flushed batch was cleared: nothing more is written.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(writes).toHaveLength(2);
+  });
+
   it('flushes at once when a burst passes 64 KiB', () => {
     const writes: string[] = [];
     const batch = batchWrites((text) => writes.push(text));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import client from 'prom-client';
 import { Metrics } from './metrics.js';
 
 describe('Metrics', () => {
@@ -54,5 +55,29 @@ describe('Metrics', () => {
     const metrics = new Metrics({ defaultMetrics: false });
     metrics.observe({ route: 'authorize', status: 403, outcome: 'we"ird\\out\ncome', durationMs: 1 });
     expect(await metrics.render()).toContain('grantkit_authorizations_total{outcome="we\\"ird\\\\out\\ncome"} 1');
+  });
+
+  it('renders the duration histogram exactly as the prom-client Histogram does for the same observations', async () => {
+    const metrics = new Metrics({ defaultMetrics: false });
+    const registry = new client.Registry();
+    const reference = new client.Histogram({
+      name: 'grantkit_request_duration_seconds', help: 'Time to answer a request, by route.', labelNames: ['route'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+    });
+    // Bounds themselves, values between them, zero, past the last bound, and a route seen once.
+    const samples: Array<[string, number]> = [];
+    for (const ms of [0, 0.5, 0.50001, 1, 7, 25, 99.9, 250, 999, 2_500, 5_000, 5_001, 60_000]) samples.push(['grant', ms], ['authorize', ms / 3]);
+    samples.push(['ready', 1]);
+    for (const [route, durationMs] of samples) {
+      metrics.observe({ route, status: 200, outcome: 'success', durationMs });
+      reference.observe({ route }, durationMs / 1000);
+    }
+    const ours = await metrics.registry.getSingleMetricAsString('grantkit_request_duration_seconds');
+    expect(ours).toBe(await registry.getSingleMetricAsString('grantkit_request_duration_seconds'));
+    expect(ours).toContain('grantkit_request_duration_seconds_bucket{le="+Inf",route="grant"} 13');
+    const json = (await metrics.registry.getMetricsAsJSON()).find((metric) => metric.name === 'grantkit_request_duration_seconds');
+    expect(json?.type).toBe('histogram');
+    metrics.registry.resetMetrics();
+    expect(await metrics.registry.getSingleMetricAsString('grantkit_request_duration_seconds')).not.toContain('route="grant"');
   });
 });
