@@ -354,11 +354,10 @@ export function createGrantHandler(options: GrantHandlerOptions): GrantHandler {
     }
     if (options.onEvent !== undefined) {
       try {
-        options.onEvent({
-          route, status: response.status, outcome, durationMs: now() - started,
-          ...(subscribeKey === undefined ? {} : { subscribeKey }),
-          ...(strictWarnings === undefined ? {} : { strictWarnings }),
-        });
+        const event: HandlerEvent = { route, status: response.status, outcome, durationMs: now() - started };
+        if (subscribeKey !== undefined) event.subscribeKey = subscribeKey;
+        if (strictWarnings !== undefined) event.strictWarnings = strictWarnings;
+        options.onEvent(event);
       } catch {
         // A broken metrics hook must not break the request.
       }
