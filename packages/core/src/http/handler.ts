@@ -464,6 +464,8 @@ function now(): number {
 }
 
 function safeDecode(segment: string): string {
+  // Without a `%` there is nothing to decode (a subscribe key, usually).
+  if (segment.indexOf('%') < 0) return segment;
   try {
     return decodeURIComponent(segment);
   } catch (cause) {
