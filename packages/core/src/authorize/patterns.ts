@@ -11,7 +11,7 @@ import { RE2JS } from 're2js';
 import { PatternInvalidError } from '../errors.js';
 import { ILL_FORMED, isWellFormed } from '../internal/well-formed.js';
 import { LIMITS } from '../limits.js';
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCache } from '../internal/bounded-cache.js';
 import { buildAutomaton, type PatternAutomaton } from './pattern-automaton.js';
 
 /**

@@ -103,6 +103,29 @@ describe('verifyToken decode cache', () => {
     expect(() => verifyToken(tampered, key, { now: T })).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_TOKEN_/) }));
   });
 
+  it('keeps a large token too (one of 1,000 patterns, about 20,000 characters), and stays within its bounds of size', () => {
+    const large = (tag: number) => mintToken({
+      ttl: 10, channels: Array.from({ length: 1_000 }, (_, index) => Channel.pattern(`^r${index}-[0-9]+$`).read()), meta: { tag },
+    }, key, { timestamp: T });
+    const token = large(0);
+    expect(token.length).toBeGreaterThan(16_384);
+    verifyToken(token, key, { now: T });
+    const kept = verifyToken(token, key, { now: T });
+    expect(Object.isFrozen(kept.patterns.channels)).toBe(true);
+    // Answered from the kept decode: the same frozen permission records again.
+    expect(verifyToken(token, key, { now: T }).patterns.channels).toBe(kept.patterns.channels);
+    // 250 more large tokens hold more text than the cache keeps (4 Mi characters): the first is forgotten, and
+    // verifying it again still answers correctly, from a fresh decode.
+    for (let tag = 1; tag <= 250; tag++) {
+      const other = large(tag);
+      verifyToken(other, key, { now: T });
+      verifyToken(other, key, { now: T });
+    }
+    const again = verifyToken(token, key, { now: T });
+    expect(again.patterns.channels).not.toBe(kept.patterns.channels);
+    expect(again).toEqual(kept);
+  });
+
   it('keeps answering correctly past its size bound, and never caches a forgery', () => {
     const forger = nodeCrypto.importKey('forger');
     for (let index = 0; index < 1_500; index++) {

@@ -7,7 +7,7 @@
 import {
   TokenExpiredError, TokenMalformedError, TokenNotYetValidError, TokenSignatureInvalidError,
 } from '../errors.js';
-import { FifoCache } from '../internal/fifo-cache.js';
+import { BoundedCache } from '../internal/bounded-cache.js';
 import { isPromise, type MaybePromise } from '../internal/maybe-promise.js';
 import { MAX_TTL, MIN_TTL } from '../limits.js';
 import type { HmacKey, KeyResult } from '../ports.js';
@@ -165,12 +165,15 @@ interface DecodedForVerify {
 // verified under, answers it from its third presentation on without parsing or re-hashing (the payload checks and the
 // time still run, and only while that key is still offered). A token is kept on its second successful verification,
 // so one-off tokens pay only a mark in a table, not the freezing. Only tokens whose signature matched are marked, so
-// forgeries cannot churn it; the cache is bounded, FIFO. Lookups are by the whole token text (a Map compares the
+// forgeries cannot churn it; the cache is bounded by entries and by the token text it holds, FIFO (a large token
+// takes the room of several small ones rather than being left out: a 1,000-pattern token re-decoded on every request
+// also rebuilds authorize's prefix index every time, hundreds of microseconds). Lookups are by the whole token text (a Map compares the
 // full string), so a different token can never be answered from another's entry, and the canonical-form check, a
 // function of that text alone, holds for every hit as it held when the entry was made.
 const DECODE_CACHE_SIZE = 1_024;
-const DECODE_CACHE_MAX_TOKEN = 4_096;
-const decoded = new FifoCache<string, DecodedForVerify>(DECODE_CACHE_SIZE);
+/** Token characters the cache holds at most: 1,024 tokens of 4 KiB (a decode weighs a few times its text). */
+const DECODE_CACHE_CHARS = DECODE_CACHE_SIZE * 4_096;
+const decoded = new BoundedCache<DecodedForVerify>(DECODE_CACHE_SIZE, DECODE_CACHE_CHARS);
 
 // Tokens verified once, marked by their signature (an HMAC tag under a key that verified it: uniformly distributed,
 // and unforgeable without the key): a direct-mapped table of 4,096 slots, each holding 32 bits of a tag. A mark only
@@ -194,7 +197,6 @@ function seenBefore(signature: Uint8Array): boolean {
 }
 
 function rememberIfSeenBefore(token: string, entry: DecodedForVerify, key: HmacKey, async: boolean): void {
-  if (token.length > DECODE_CACHE_MAX_TOKEN) return;
   if (!seenBefore(entry.payload.signature)) return;
   entry.key = key;
   entry.async = async;
@@ -237,7 +239,7 @@ function remember(token: string, entry: DecodedForVerify): void {
   freezeDeep(entry.payload.patterns);
   freezeDeep(entry.payload.meta);
   Object.freeze(entry.payload);
-  decoded.set(token, entry);
+  decoded.set(token, entry, token.length);
 }
 
 function freezeDeep(value: unknown): void {
