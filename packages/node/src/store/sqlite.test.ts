@@ -1,9 +1,11 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from './drivers.js';
-import { SqliteRevocationStore, WalIndexView } from './sqlite.js';
+import { MAX_REMEMBERED, SqliteRevocationStore, WalIndexView } from './sqlite.js';
+import { SqliteWriter, type SqliteWriterOptions } from './sqlite-writer.js';
 
 // Behaviour every store shares (validation, close, failing closed) is in test/store-contract.test.ts.
 
@@ -12,6 +14,24 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 // The worker-thread writer runs on Node; the store falls back to committing on its own connection elsewhere.
 const OFF_LOOP_WRITER = process.versions.bun === undefined && (globalThis as { Deno?: unknown }).Deno === undefined;
+
+/** What the store gives its writer for `store`'s file; tests add their own checkpoint thresholds. */
+function writerOptions(store: SqliteRevocationStore): SqliteWriterOptions {
+  return {
+    driver: store.driver,
+    modulePath: store.driver === 'better-sqlite3' ? createRequire(import.meta.url).resolve('better-sqlite3') : 'node:sqlite',
+    path: store.path,
+    busyTimeoutMs: 5_000,
+    insertSql: 'INSERT INTO revocations (token_id, expires_at) VALUES (?, ?) ON CONFLICT (token_id) DO NOTHING',
+  };
+}
+
+/** `groups` × 10 revokes, one group at a time (each group its own transaction). */
+async function revokeInGroups(writer: SqliteWriter, prefix: string, groups: number): Promise<void> {
+  for (let group = 0; group < groups; group++) {
+    await Promise.all(Array.from({ length: 10 }, (_, index) => writer.write(`${prefix}-${group}-${index}`, 4_000_000_000)));
+  }
+}
 
 describe('SqliteRevocationStore', () => {
   it('commits revokes off the event loop: each resolves once durable, all are seen at once by another connection', async () => {
@@ -41,6 +61,85 @@ describe('SqliteRevocationStore', () => {
     await reopened.close();
   });
 
+  it('keeps committing revokes posted while a group is being committed, in order, each durable when it resolves', async () => {
+    const store = new SqliteRevocationStore({ dataDir: join(directory, 'turns'), purgeIntervalMs: 0 });
+    try {
+      const writes: Array<Promise<void> | void> = [];
+      for (let turn = 0; turn < 20; turn++) {
+        for (let index = 0; index < 5; index++) writes.push(store.revoke(`token-${turn}-${index}`, 4_000_000_000));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(writes);
+      const other = openSqlite(store.path).connection;
+      expect(other.prepare('SELECT count(*) AS total FROM revocations').get()).toEqual({ total: 100 });
+      other.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it.runIf(OFF_LOOP_WRITER)('checkpoints from a second connection, not in the commits', async () => {
+    const store = new SqliteRevocationStore({ dataDir: join(directory, 'checkpoints'), purgeIntervalMs: 0 });
+    // The writer's own checkpoint is out of reach: only the checkpointer can copy pages into the database file.
+    const writer = new SqliteWriter({ ...writerOptions(store), checkpointFrames: 8, maxWalFrames: 1_000_000 });
+    try {
+      const databaseBytes = statSync(store.path).size;
+      // Each commit reports the checkpoints done so far; a few hundred groups are far more than one needs.
+      for (let group = 0; writer.checkpoints === 0 && group < 500; group++) await revokeInGroups(writer, `group-${group}`, 1);
+      expect(writer.checkpoints).toBeGreaterThan(0);
+      expect(statSync(store.path).size).toBeGreaterThan(databaseBytes);
+    } finally {
+      await writer.close();
+      await store.close();
+    }
+  });
+
+  it.runIf(OFF_LOOP_WRITER)('keeps the WAL bounded during back-to-back commits', async () => {
+    const store = new SqliteRevocationStore({ dataDir: join(directory, 'bounded'), purgeIntervalMs: 0 });
+    // Back to back, a checkpoint rarely finishes between two commits, and only then can the WAL start over: the
+    // writer's own checkpoint at the bound makes room.
+    const writer = new SqliteWriter({ ...writerOptions(store), checkpointFrames: 8, maxWalFrames: 32 });
+    try {
+      let most = 0;
+      for (let group = 0; group < 150; group++) {
+        await revokeInGroups(writer, `group-${group}`, 1);
+        most = Math.max(most, walFrames(store.path));
+      }
+      // A checkpoint busy with the other connection's can delay it by a commit or two; 150 groups wrote 300+ frames.
+      expect(most).toBeLessThanOrEqual(4 * 32);
+      // A WAL file is a 32-byte header and frames of a 24-byte header and a page each; it is reused, never shrunk.
+      expect(statSync(`${store.path}-wal`).size).toBeLessThanOrEqual(32 + 4 * 32 * (24 + pageSize(store.path)));
+      expect(store.size).toBe(1_500);
+    } finally {
+      await writer.close();
+      await store.close();
+    }
+  });
+
+  it('remembers at most MAX_REMEMBERED answers, forgetting the least recently used half when full', async () => {
+    const store = new SqliteRevocationStore({ dataDir: join(directory, 'memo'), purgeIntervalMs: 0 });
+    const view = WalIndexView.open(`${store.path}-shm`)!;
+    try {
+      expect(view.current()).toBe(true);
+      view.remember('hot', true);
+      for (let index = 0; index < MAX_REMEMBERED; index++) {
+        view.remember(`token-${index}`, false);
+        // Asked for now and then, as a token in use is: it outlives the answers nobody asks for again.
+        if (index % 1_000 === 0) expect(view.answer('hot')).toBe(true);
+      }
+      expect(view.size).toBeLessThanOrEqual(MAX_REMEMBERED);
+      expect(view.size).toBeGreaterThanOrEqual(MAX_REMEMBERED / 2);
+      expect(view.answer('hot')).toBe(true);
+      expect(view.answer(`token-${MAX_REMEMBERED - 1}`)).toBe(false);
+      expect(view.answer('token-0')).toBeUndefined();
+      // Still exact: a lookup of a forgotten answer queries again.
+      expect(store.isRevoked('token-0')).toBe(false);
+    } finally {
+      view.close();
+      await store.close();
+    }
+  });
+
   it('answers lookups from memory while the WAL-index header is unchanged, and forgets them at any commit', async () => {
     const store = new SqliteRevocationStore({ dataDir: join(directory, 'view') });
     const view = WalIndexView.open(`${store.path}-shm`)!;
@@ -49,17 +148,17 @@ describe('SqliteRevocationStore', () => {
       expect(view.current()).toBe(true);
       view.remember('token-x', false);
       expect(view.current()).toBe(true);
-      expect(view.answers.get('token-x')).toBe(false);
+      expect(view.answer('token-x')).toBe(false);
       // A commit by this store's writer, then by another connection: each changes the header, and the answers go.
       await store.revoke('token-y', 4_000_000_000);
       expect(view.current()).toBe(true);
-      expect(view.answers.size).toBe(0);
+      expect(view.size).toBe(0);
       view.remember('token-x', false);
       const other = openSqlite(store.path).connection;
       other.prepare('DELETE FROM revocations WHERE token_id = ?').run('token-y');
       other.close();
       expect(view.current()).toBe(true);
-      expect(view.answers.size).toBe(0);
+      expect(view.size).toBe(0);
     } finally {
       view.close();
       await store.close();
@@ -148,3 +247,24 @@ describe('SqliteRevocationStore', () => {
     }
   });
 });
+
+function pageSize(path: string): number {
+  const connection = openSqlite(path).connection;
+  try {
+    return (connection.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
+  } finally {
+    connection.close();
+  }
+}
+
+/** The frames in the WAL, from the WAL-index header (see sqlite-writer.ts), in the machine's byte order. */
+function walFrames(path: string): number {
+  const fd = openSync(`${path}-shm`, 'r');
+  try {
+    const header = Buffer.alloc(48);
+    readSync(fd, header, 0, header.length, 0);
+    return endianness() === 'LE' ? header.readUInt32LE(16) : header.readUInt32BE(16);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -5,8 +5,8 @@
  * Durability: `journal_mode = WAL` with `synchronous = FULL`. WAL alone already survives a killed process (a
  * committed transaction is in the WAL file, in the OS page cache); FULL also fsyncs the WAL on every commit, so a
  * revoke that answered 200 survives a power loss too. The fsync takes milliseconds, so revokes to a database file
- * are committed by a worker thread in group commits (`./sqlite-writer.ts`): a revoke resolves once durable, and the
- * event loop keeps answering lookups meanwhile. Lookups are reads and never fsync.
+ * are committed by a worker thread in group commits, and checkpointed by another (`./sqlite-writer.ts`): a revoke
+ * resolves once durable, and the event loop keeps answering lookups meanwhile. Lookups are reads and never fsync.
  *
  * Files: the database and its `-wal`/`-shm` are created readable by their owner only (0600), wherever they are.
  *
@@ -205,7 +205,7 @@ export class SqliteRevocationStore implements RevocationStore {
     assertTokenId(tokenId);
     const view = this.#walIndex;
     if (view === undefined || this.#closed || !view.current()) return this.#run(() => this.#select.get(tokenId) !== undefined);
-    const known = view.answers.get(tokenId);
+    const known = view.answer(tokenId);
     if (known !== undefined) return known;
     const revoked = this.#run(() => this.#select.get(tokenId) !== undefined);
     // Kept for the header read before the query: if a commit landed in between, the next lookup sees a new header
@@ -259,8 +259,15 @@ export class SqliteRevocationStore implements RevocationStore {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Bytes of one copy of the WAL-index header; the file starts with two copies of it. */
 const WAL_INDEX_HEADER_BYTES = 48;
-/** Answers remembered at most; past it they are forgotten all at once (each costs one query to learn again). */
-const MAX_REMEMBERED = 65_536;
+/**
+ * Answers remembered at most. They are kept in two generations of half that each: when the newer one fills, the older
+ * one is dropped, so a full memory forgets its least recently used half, not everything at once (each forgotten
+ * answer costs one query to learn again). Deleting single oldest entries from a `Map` instead costs a scan past every
+ * earlier deletion (about 18 µs per lookup at this size, measured).
+ *
+ * @internal
+ */
+export const MAX_REMEMBERED = 65_536;
 
 /**
  * Lookups answered from memory while the WAL-index header is unchanged (see the module notes).
@@ -268,8 +275,9 @@ const MAX_REMEMBERED = 65_536;
  * @internal
  */
 export class WalIndexView {
-  /** The answers for the database as {@link WalIndexView.current} last found it. */
-  readonly answers = new Map<string, boolean>();
+  /** The answers for the database as {@link WalIndexView.current} last found it: the newer generation, then the older. */
+  #recent = new Map<string, boolean>();
+  #older = new Map<string, boolean>();
   readonly #fd: number;
   readonly #read = Buffer.alloc(WAL_INDEX_HEADER_BYTES * 2);
   readonly #header = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
@@ -304,21 +312,44 @@ export class WalIndexView {
     if (read[12] !== 1 || read.compare(read, WAL_INDEX_HEADER_BYTES, WAL_INDEX_HEADER_BYTES * 2, 0, WAL_INDEX_HEADER_BYTES) !== 0) return false;
     if (!checksumMatches(read)) return false;
     if (read.compare(this.#header, 0, WAL_INDEX_HEADER_BYTES, 0, WAL_INDEX_HEADER_BYTES) !== 0) {
-      this.answers.clear();
+      this.#forget();
       read.copy(this.#header, 0, 0, WAL_INDEX_HEADER_BYTES);
     }
     return true;
   }
 
+  /** The remembered answer for `tokenId`, if any (call {@link WalIndexView.current} first). */
+  answer(tokenId: string): boolean | undefined {
+    const recent = this.#recent.get(tokenId);
+    if (recent !== undefined) return recent;
+    const older = this.#older.get(tokenId);
+    // Still in use: moved to the newer generation, so it outlives the answers nobody asked for again.
+    if (older !== undefined) this.remember(tokenId, older);
+    return older;
+  }
+
   remember(tokenId: string, revoked: boolean): void {
-    if (this.answers.size >= MAX_REMEMBERED) this.answers.clear();
-    this.answers.set(tokenId, revoked);
+    if (this.#recent.size >= MAX_REMEMBERED / 2) {
+      this.#older = this.#recent;
+      this.#recent = new Map();
+    }
+    this.#recent.set(tokenId, revoked);
+  }
+
+  #forget(): void {
+    this.#recent = new Map();
+    this.#older = new Map();
+  }
+
+  /** How many answers are remembered (an entry in both generations counts twice). */
+  get size(): number {
+    return this.#recent.size + this.#older.size;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.answers.clear();
+    this.#forget();
     try {
       closeSync(this.#fd);
     } catch {
