@@ -61,6 +61,17 @@ describe('NodeHmacKey', () => {
     expect(key.verify(data, new Uint8Array(0))).toBe(false);
   });
 
+  it('encodes base64url natively exactly as core does, views included (differential)', () => {
+    const key = importKey('secret');
+    for (let run = 0; run < 300; run++) {
+      const bytes = randomBytes(run);
+      const start = run % 7;
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset + Math.min(start, bytes.length), Math.max(0, bytes.length - start));
+      expect(key.encodeBase64Url(bytes)).toBe(lib.base64UrlEncode(bytes, false));
+      expect(key.encodeBase64Url(view)).toBe(lib.base64UrlEncode(view, false));
+    }
+  });
+
   it('refuses an empty secret with ERR_KEY_INVALID', () => {
     expect(() => importKey('')).toThrow(expect.objectContaining({ code: 'ERR_KEY_INVALID' }));
     expect(() => importKey(new Uint8Array())).toThrow(expect.objectContaining({ code: 'ERR_KEY_INVALID' }));

@@ -8,6 +8,10 @@ import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { KeyInvalidError, type SyncHmacKey } from '@grantkit/core';
 
 const SIGNATURE_BYTES = 32;
+// What `buffer.toString('base64url')` calls, without the Buffer view and the dispatch on the encoding name (a third of
+// the cost for a token); it accepts any Uint8Array. Not documented, so used only when present.
+type Slice = (this: Uint8Array, start: number, end: number) => string;
+const base64urlSlice = (Buffer.prototype as { base64urlSlice?: Slice }).base64urlSlice;
 
 /**
  * A synchronous HMAC-SHA256 key. The secret is imported once into a `KeyObject`, so each `sign` skips re-encoding it;
@@ -62,6 +66,19 @@ export class NodeHmacKey implements SyncHmacKey {
     let difference = 0;
     for (let index = 0; index < SIGNATURE_BYTES; index++) difference |= digest.charCodeAt(index) ^ signature[index]!;
     return difference === 0;
+  }
+
+  /**
+   * Unpadded base64url of `bytes`, natively: what `mintToken` writes a token's text with (see `HmacKey`).
+   *
+   * @example
+   * ```ts
+   * key.encodeBase64Url(Uint8Array.of(0xfb, 0xff)); // '-_8'
+   * ```
+   */
+  encodeBase64Url(bytes: Uint8Array): string {
+    if (base64urlSlice !== undefined) return base64urlSlice.call(bytes, 0, bytes.length);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
   }
 
   /** Never print the secret, even by accident (`console.log(key)`, `JSON.stringify`). */

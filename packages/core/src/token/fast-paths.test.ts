@@ -1,7 +1,8 @@
 /**
  * The token paths' shortcuts agree with the general code they stand in for: meta read straight into plain objects
  * (vs the generic CBOR value then converted), names from the intern table (vs decoded afresh), the shared decode
- * buffer (vs a fresh one), and minting from raw input without freezing (vs minting the frozen, validated grant).
+ * buffer (vs a fresh one), minting from raw input without freezing (vs minting the frozen, validated grant), and a
+ * key's own base64url encoder (vs core's).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -131,6 +132,20 @@ describe('token fast paths agree with the general code', () => {
         expect(direct).toEqual(outcome(() => mintToken(normalizeGrant(input as never, { validation }), key, { timestamp: T })));
       }
     }
+  });
+
+  it('mints the same token text with a key\'s own base64url encoder as with core\'s', () => {
+    const base = nodeCrypto.importKey('sec-c-fast-paths');
+    const native = {
+      ...base,
+      encodeBase64Url: (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url'),
+    };
+    fc.assert(
+      fc.property(validGrant, fc.nat({ max: 2 ** 40 }), (input, timestamp) => {
+        expect(outcome(() => mintToken(input, native, { timestamp }))).toEqual(outcome(() => mintToken(input, base, { timestamp })));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('verifies the same with an asynchronous key while other tokens are decoded in between', async () => {

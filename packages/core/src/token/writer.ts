@@ -86,8 +86,14 @@ export function mintInPlace(grant: TokenGrant, timestamp: number, key: HmacKey):
   writer.raw(SIG_SUFFIX);
   writer.raw(signature as Uint8Array);
   writer.addToFirstByte(1); // one more entry: sig
-  return checkTokenLength(writer.base64Url());
+  if (key.encodeBase64Url === undefined) return checkTokenLength(writer.base64Url());
+  // The runtime's own encoder (a native one costs a third of the portable one); PubNub's tokens are padded.
+  const unpadded = key.encodeBase64Url(writer.written());
+  return checkTokenLength(unpadded + PADDING[unpadded.length & 3]!);
 }
+
+/** The padding of unpadded base64url text, by its length modulo 4 (never 1). */
+const PADDING = ['', '', '==', '='];
 
 function writeUnsigned(grant: TokenGrant, timestamp: number): CborWriter {
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
