@@ -107,9 +107,22 @@ describe('token decoding', () => {
     const payload = decodeToken(assembleToken(encodeUnsignedToken(raw, 1), new Uint8Array(32)));
     expect(Object.keys(payload.resources.channels)).toEqual(['__proto__']);
     expect(payload.resources.channels['__proto__']).toBe(1);
+    expect(Object.getPrototypeOf(payload.resources.channels)).toBe(null);
     expect(Object.keys(payload.meta)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(payload.meta)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('reads names that Object.prototype has as ordinary keys of prototype-less records, many or few', () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+    for (const count of [1, names.length, 40]) {
+      const channels: Record<string, number> = {};
+      for (let index = 0; index < count; index++) channels[names[index] ?? `n${index}`] = index + 1;
+      const raw: TokenGrant = { ttl: 5, resources: { ...emptySlots(), channels }, patterns: emptySlots(), meta: {} };
+      const payload = decodeToken(assembleToken(encodeUnsignedToken(raw, 1), new Uint8Array(32)));
+      expect(Object.getPrototypeOf(payload.resources.channels)).toBe(null);
+      expect({ ...payload.resources.channels }).toEqual(channels);
+    }
   });
 
   it('keeps nested meta from other issuers as plain objects', () => {
