@@ -7,6 +7,19 @@ describe('validateGrant', () => {
   const slots = (channels: Record<string, number>) => ({ ...emptySlots(), channels });
   const grant = (overrides: object) => ({ ttl: 15, resources: slots({ a: 1 }), patterns: emptySlots(), meta: {}, ...overrides });
 
+  it('names the field of a refused meta value at any depth, in arrays and objects', () => {
+    const cases: Array<[object, string]> = [
+      [{ a: { b: ['x', '\ud800'] } }, 'permissions.meta.a.b[1]'],
+      [{ a: [{ c: Number.POSITIVE_INFINITY }] }, 'permissions.meta.a[0].c'],
+      [{ a: { b: { c: () => 1 } } }, 'permissions.meta.a.b.c'],
+      [{ '\udc00': 1 }, 'permissions.meta.\udc00'],
+      [{ a: [[[[[[1]]]]]] }, 'permissions.meta.a[0][0][0][0][0][0]'],
+    ];
+    for (const [meta, field] of cases) {
+      expect(() => validateGrant(grant({ meta }) as never)).toThrow(expect.objectContaining({ field }));
+    }
+  });
+
   it('marks only the grant it returns as validated: no copy, clone, proxy or look-alike carries the mark', () => {
     const valid = validateGrant(grant({}) as never);
     expect(isValidatedGrant(valid)).toBe(true);
