@@ -18,7 +18,7 @@ import { CborReader, type CborValue } from './cbor-reader.js';
 import { CborWriter } from './cbor-writer.js';
 import { mintToken } from './mint.js';
 import { decodeToken } from './reader.js';
-import { verifyToken } from './verify.js';
+import { verifyToken, type VerifiedToken } from './verify.js';
 
 const key = nodeCrypto.importKey('sec-c-fast-paths');
 const T = 1_700_000_000;
@@ -146,6 +146,35 @@ describe('token fast paths agree with the general code', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('verifies the same with an asynchronous key settling in any order, its decode buffers reused afterwards', async () => {
+    // Reads the bytes only when it answers, after a random delay: they must stay as they were until it settles.
+    const slowKey = {
+      sign: (data: Uint8Array) => Promise.resolve(key.sign(data)),
+      verify: (data: Uint8Array, signature: Uint8Array) =>
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(key.verify(data, signature)), Math.floor(Math.random() * 4))),
+    };
+    const tokens = Array.from({ length: 40 }, (_, index) => mintToken({ ttl: 5, channels: [Channel.id(`w${index}`).read()] }, key, { timestamp: T }));
+    // Every fourth one forged: its tag flipped, so it must be refused whatever else is decoded meanwhile.
+    const texts = tokens.map((token, index) => {
+      if (index % 4 !== 3) return token;
+      const bytes = base64UrlDecode(token);
+      bytes[bytes.length - 1]! ^= 1;
+      return base64UrlEncode(bytes);
+    });
+    for (let wave = 0; wave < 3; wave++) {
+      const pending = texts.map((text) => outcome(() => verifyToken(text, wave === 1 ? [slowKey, slowKey] : slowKey, { now: T })));
+      for (const text of texts) outcome(() => verifyToken(text, key, { now: T })); // synchronous decodes in between
+      const results = await Promise.all(pending.map((result) => Promise.resolve((result as { value: unknown }).value).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ code: (error as { code?: string }).code }),
+      )));
+      results.forEach((result, index) => {
+        if (index % 4 === 3) expect(result).toEqual({ code: 'ERR_TOKEN_SIGNATURE_INVALID' });
+        else expect(Object.keys((result as { value: VerifiedToken }).value.resources.channels)).toEqual([`w${index}`]);
+      });
+    }
   });
 
   it('verifies the same with an asynchronous key while other tokens are decoded in between', async () => {
