@@ -83,11 +83,23 @@ export function mintInPlace(grant: TokenGrant, timestamp: number, key: HmacKey):
   const writer = writeUnsigned(grant, timestamp);
   const signature = key.sign(writer.written());
   if (typeof (signature as Promise<Uint8Array>).then === 'function') {
-    // The token's own buffer, with room for the tag: one copy, completed when the tag arrives.
+    // The token's own buffer, with room for the tag: one copy, completed when the tag arrives. A spare one left by
+    // an earlier asynchronous mint is reused (a new one is an off-heap allocation), and handed back once done.
     const unsigned = writer.length;
-    const bytes = new Uint8Array(unsigned + SIG_SUFFIX.length + SIGNATURE_LENGTH);
+    const size = unsigned + SIG_SUFFIX.length + SIGNATURE_LENGTH;
+    const spare = spareTokenBuffer !== undefined && spareTokenBuffer.length >= size ? spareTokenBuffer : undefined;
+    if (spare !== undefined) spareTokenBuffer = undefined;
+    const buffer = spare ?? new Uint8Array(Math.max(512, size));
+    const bytes = new Uint8Array(buffer.buffer, 0, size);
     bytes.set(writer.written());
-    return (signature as Promise<Uint8Array>).then((tag) => completeToken(bytes, unsigned, tag));
+    return (signature as Promise<Uint8Array>).then((tag) => {
+      try {
+        return completeToken(bytes, unsigned, tag);
+      } finally {
+        // The token is text by now (or refused): nothing reads the buffer any more.
+        spareTokenBuffer ??= buffer;
+      }
+    });
   }
   checkSignatureLength(signature as Uint8Array);
   writer.raw(SIG_SUFFIX);
@@ -98,6 +110,9 @@ export function mintInPlace(grant: TokenGrant, timestamp: number, key: HmacKey):
   const unpadded = key.encodeBase64Url(writer.written());
   return checkTokenLength(unpadded + PADDING[unpadded.length & 3]!);
 }
+
+/** A buffer an asynchronous mint finished with, for the next one (each pending mint holds its own). */
+let spareTokenBuffer: Uint8Array | undefined;
 
 /** The padding of unpadded base64url text, by its length modulo 4 (never 1). */
 const PADDING = ['', '', '==', '='];
