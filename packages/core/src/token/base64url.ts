@@ -8,7 +8,7 @@ import { TokenMalformedError } from '../errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const ENCODE = /* @__PURE__ */ Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));
-// 256 entries, -1 for every byte outside the alphabet.
+// 256 entries, -1 for every byte outside the alphabet; code units above 255 are caught separately.
 const DECODE = new Int32Array(256).fill(-1);
 for (let index = 0; index < ALPHABET.length; index++) DECODE[ALPHABET.charCodeAt(index)] = index;
 const PAD = 61; // '='
@@ -133,9 +133,10 @@ function ascii(codes: Uint8Array, length: number): string {
  * ```
  */
 export function base64UrlDecode(text: string, field = 'token'): Uint8Array {
-  // Its own buffer, copied out at its exact length: the shared one may hold bytes a caller is still using.
-  const chars = new Uint8Array(text.length);
-  return chars.slice(0, decodeIn(text, chars, field));
+  const length = decodedLength(text, field);
+  const out = new Uint8Array(length);
+  decodeInto(text, out, field);
+  return out;
 }
 
 // Token decoding is synchronous: one scratch buffer serves every decode (an off-heap allocation per token cost as
@@ -150,10 +151,13 @@ let decodeScratch: Uint8Array | undefined;
  * @internal
  */
 export function base64UrlDecodeShared(text: string, field = 'token'): Uint8Array {
-  if (decodeScratch === undefined || decodeScratch.length < text.length) {
-    decodeScratch = new Uint8Array(Math.max(512, 1 << (32 - Math.clz32(text.length))));
+  const length = decodedLength(text, field);
+  if (decodeScratch === undefined || decodeScratch.length < length) {
+    decodeScratch = new Uint8Array(Math.max(512, 1 << (32 - Math.clz32(length))));
   }
-  return decodeScratch.subarray(0, decodeIn(text, decodeScratch, field));
+  const out = decodeScratch.subarray(0, length);
+  decodeInto(text, out, field);
+  return out;
 }
 
 /**
@@ -179,56 +183,60 @@ export function recycleDecodeScratch(buffer: Uint8Array | undefined): void {
   if (decodeScratch === undefined) decodeScratch = buffer;
 }
 
-const charEncoder = /* @__PURE__ */ new TextEncoder();
-
-/**
- * Decodes `text` into the start of `buffer` (at least `text.length` bytes) and returns the byte count. The characters
- * are first copied into `buffer` natively, one byte each (`encodeInto`: reading a string character by character
- * cost more than the decoding), then decoded in place: each 4 characters become 3 bytes at or before where they
- * were read. Anything not ASCII does not fit in one byte each and is refused; other bytes outside the alphabet are
- * -1 in the table.
- */
-function decodeIn(text: string, buffer: Uint8Array, field: string): number {
+/** The byte length `text` decodes to, after the length checks (padding stripped). */
+function decodedLength(text: string, field: string): number {
   let end = text.length;
-  const copied = charEncoder.encodeInto(text, buffer);
-  if (copied.read !== end || copied.written !== end) throw invalid(field);
-  if (end % 4 === 0 && end > 0 && buffer[end - 1] === PAD) {
+  if (end % 4 === 0 && end > 0 && text.charCodeAt(end - 1) === PAD) {
     end--;
-    if (buffer[end - 1] === PAD) end--;
+    if (text.charCodeAt(end - 1) === PAD) end--;
   }
-  const rest = end % 4; // 0, or the 2 or 3 characters of a final 1- or 2-byte group
+  const rest = end % 4;
   if (rest === 1) throw invalid(field);
-  const full = end - rest;
+  return (end >> 2) * 3 + (rest === 0 ? 0 : rest - 1);
+}
+
+/** Decodes `text` (already length-checked) into `out`, exactly `out.length` bytes. */
+function decodeInto(text: string, out: Uint8Array, field: string): void {
+  const length = out.length;
+  const rest = length % 3; // 0, or the 1 or 2 bytes of a final 2- or 3-character group
+  const full = ((length - rest) / 3) * 4;
   let at = 0;
+  let wide = 0; // any code unit above 255
   let bad = 0; // any -1 from the table
   for (let index = 0; index < full; index += 4) {
+    const c0 = text.charCodeAt(index);
+    const c1 = text.charCodeAt(index + 1);
+    const c2 = text.charCodeAt(index + 2);
+    const c3 = text.charCodeAt(index + 3);
+    wide |= c0 | c1 | c2 | c3;
     // Int32 table entries: a -1 anywhere makes the whole chunk negative.
-    const chunk = (DECODE[buffer[index]!]! << 18) | (DECODE[buffer[index + 1]!]! << 12) |
-      (DECODE[buffer[index + 2]!]! << 6) | DECODE[buffer[index + 3]!]!;
+    const chunk = (DECODE[c0 & 255]! << 18) | (DECODE[c1 & 255]! << 12) | (DECODE[c2 & 255]! << 6) | DECODE[c3 & 255]!;
     bad |= chunk;
-    buffer[at] = chunk >> 16;
-    buffer[at + 1] = chunk >> 8;
-    buffer[at + 2] = chunk;
+    out[at] = chunk >> 16;
+    out[at + 1] = chunk >> 8;
+    out[at + 2] = chunk;
     at += 3;
   }
   if (rest > 0) {
     let chunk = 0;
+    const end = full + rest + 1;
     for (let index = full; index < end; index++) {
-      const value = DECODE[buffer[index]!]!;
+      const code = text.charCodeAt(index);
+      wide |= code;
+      const value = DECODE[code & 255]!;
       bad |= value;
       chunk = (chunk << 6) | (value & 63);
     }
-    if (rest === 2) {
+    if (rest === 1) {
       if ((chunk & 15) !== 0) throw invalid(field);
-      buffer[at++] = chunk >> 4;
+      out[at] = chunk >> 4;
     } else {
       if ((chunk & 3) !== 0) throw invalid(field);
-      buffer[at++] = chunk >> 10;
-      buffer[at++] = (chunk >> 2) & 255;
+      out[at++] = chunk >> 10;
+      out[at] = (chunk >> 2) & 255;
     }
   }
-  if (bad < 0) throw invalid(field);
-  return at;
+  if (bad < 0 || wide > 255) throw invalid(field);
 }
 
 /** Bad length, a character outside the alphabet, or non-zero trailing bits: one text form per byte string. */
