@@ -28,6 +28,17 @@ export interface HmacKey {
   sign(data: Uint8Array): MaybePromise<Uint8Array>;
   /** Whether `signature` is the HMAC-SHA256 of `data`, compared in constant time. */
   verify(data: Uint8Array, signature: Uint8Array): MaybePromise<boolean>;
+  /**
+   * Optional, for speed: the runtime's native base64url encoding of `bytes`, **unpadded** (Node's `NodeHmacKey`
+   * has one). `mintToken` writes the token text with it, padding added, when the signing key has it, instead of
+   * core's portable encoder. It must return exactly what `base64UrlEncode(bytes, false)` returns.
+   *
+   * @example
+   * ```ts
+   * encodeBase64Url: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url'),
+   * ```
+   */
+  encodeBase64Url?(bytes: Uint8Array): string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as lib from '@grantkit/core';
 import { FIXED_TOKEN, fixedGrant } from '@grantkit/conformance';
@@ -29,6 +29,47 @@ describe('NodeHmacKey', () => {
     expect(key.verify(data, flipped)).toBe(false);
     expect(key.verify(data, tag.subarray(0, 31))).toBe(false);
     expect(key.verify(data, importKey('other').sign(data))).toBe(false);
+  });
+
+  it('signs and verifies as createHmac and timingSafeEqual do, for random secrets, data and tags (differential)', () => {
+    for (let run = 0; run < 200; run++) {
+      const secret = randomBytes(1 + (run % 80));
+      const data = randomBytes(run * 3);
+      const key = new NodeHmacKey(secret);
+      const expected = createHmac('sha256', secret).update(data).digest();
+      const tag = key.sign(data);
+      expect(tag).toBeInstanceOf(Uint8Array);
+      expect(hex(tag)).toBe(expected.toString('hex'));
+      expect(key.verify(data, tag)).toBe(true);
+      // Every byte position, every bit: a tag differing anywhere is refused, as timingSafeEqual refuses it.
+      const index = run % 32;
+      const other = Uint8Array.from(tag);
+      other[index]! ^= 1 << (run % 8);
+      expect(key.verify(data, other)).toBe(timingSafeEqual(expected, other));
+      expect(key.verify(data, other)).toBe(false);
+      const random = randomBytes(32);
+      expect(key.verify(data, random)).toBe(timingSafeEqual(expected, random));
+    }
+  });
+
+  it('refuses tags that are not 32 bytes of one byte per element', () => {
+    const key = importKey('secret');
+    const data = new TextEncoder().encode('payload');
+    const tag = key.sign(data);
+    expect(key.verify(data, new Uint8Array(33).fill(0))).toBe(false);
+    expect(key.verify(data, new Uint16Array(tag.buffer.slice(0), 0, 16) as unknown as Uint8Array)).toBe(false);
+    expect(key.verify(data, new Uint8Array(0))).toBe(false);
+  });
+
+  it('encodes base64url natively exactly as core does, views included (differential)', () => {
+    const key = importKey('secret');
+    for (let run = 0; run < 300; run++) {
+      const bytes = randomBytes(run);
+      const start = run % 7;
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset + Math.min(start, bytes.length), Math.max(0, bytes.length - start));
+      expect(key.encodeBase64Url(bytes)).toBe(lib.base64UrlEncode(bytes, false));
+      expect(key.encodeBase64Url(view)).toBe(lib.base64UrlEncode(view, false));
+    }
   });
 
   it('refuses an empty secret with ERR_KEY_INVALID', () => {

@@ -1,11 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { validateGrant } from './validate-grant.js';
+import { isValidatedGrant, validateGrant } from './validate-grant.js';
 import { LIMITS } from '../limits.js';
 import { emptySlots } from '../slots.js';
 
 describe('validateGrant', () => {
   const slots = (channels: Record<string, number>) => ({ ...emptySlots(), channels });
   const grant = (overrides: object) => ({ ttl: 15, resources: slots({ a: 1 }), patterns: emptySlots(), meta: {}, ...overrides });
+
+  it('names the field of a refused meta value at any depth, in arrays and objects', () => {
+    const cases: Array<[object, string]> = [
+      [{ a: { b: ['x', '\ud800'] } }, 'permissions.meta.a.b[1]'],
+      [{ a: [{ c: Number.POSITIVE_INFINITY }] }, 'permissions.meta.a[0].c'],
+      [{ a: { b: { c: () => 1 } } }, 'permissions.meta.a.b.c'],
+      [{ '\udc00': 1 }, 'permissions.meta.\udc00'],
+      [{ a: [[[[[[1]]]]]] }, 'permissions.meta.a[0][0][0][0][0][0]'],
+    ];
+    for (const [meta, field] of cases) {
+      expect(() => validateGrant(grant({ meta }) as never)).toThrow(expect.objectContaining({ field }));
+    }
+  });
+
+  it('marks only the grant it returns as validated: no copy, clone, proxy or look-alike carries the mark', () => {
+    const valid = validateGrant(grant({}) as never);
+    expect(isValidatedGrant(valid)).toBe(true);
+    expect(Object.isFrozen(valid)).toBe(true);
+    expect(Object.getPrototypeOf(valid)).toBe(Object.prototype);
+    expect(Reflect.ownKeys(valid)).toEqual(['ttl', 'resources', 'patterns', 'meta']);
+    for (const other of [{ ...valid }, Object.assign({}, valid), structuredClone(valid), new Proxy(valid, {}), Object.create(valid), grant({})]) {
+      expect(isValidatedGrant(other)).toBe(false);
+    }
+    for (const value of [null, undefined, 1, 'grant']) expect(isValidatedGrant(value)).toBe(false);
+    // A refused grant is never marked, in either mode.
+    expect(() => validateGrant(grant({ meta: { nested: { a: 1 } } }) as never, { validation: 'strict' })).toThrow();
+  });
 
   it.each([0, 43_201, 1.5, -1, Number.NaN, '15'])('refuses ttl %s with PubNub’s message', (ttl) => {
     expect(() => validateGrant(grant({ ttl }) as never)).toThrow(

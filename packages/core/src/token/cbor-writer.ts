@@ -66,15 +66,30 @@ export class CborWriter {
   }
 
   text(value: string): void {
-    // ASCII fast path: one byte per code unit, no TextEncoder call.
+    // ASCII fast path: one byte per code unit, no TextEncoder call. The characters are copied in one pass while
+    // checking them, after room for the head; a character beyond ASCII abandons the copy for the general path.
     const length = value.length;
-    let ascii = length < 256;
-    for (let index = 0; ascii && index < length; index++) if (value.charCodeAt(index) > 0x7f) ascii = false;
-    if (ascii) {
-      this.head(3, length);
-      this.reserve(length);
-      for (let index = 0; index < length; index++) this.buffer[this.length++] = value.charCodeAt(index);
-      return;
+    if (length < 256) {
+      this.reserve(length + 2);
+      const buffer = this.buffer;
+      const start = this.length;
+      let at = start + (length < 24 ? 1 : 2);
+      let high = 0;
+      for (let index = 0; index < length; index++) {
+        const code = value.charCodeAt(index);
+        high |= code;
+        buffer[at++] = code;
+      }
+      if (high < 0x80) {
+        if (length < 24) {
+          buffer[start] = 0x60 | length;
+        } else {
+          buffer[start] = 0x78;
+          buffer[start + 1] = length;
+        }
+        this.length = at;
+        return;
+      }
     }
     const bytes = utf8.encode(value);
     this.head(3, bytes.length);
@@ -141,7 +156,8 @@ export class CborWriter {
 
   /** What was written, without copying: valid until the writer is next reset. */
   written(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
+    // The buffer is this writer's own, from offset 0: a view made directly costs less than subarray's.
+    return new Uint8Array(this.buffer.buffer, 0, this.length);
   }
 
   /** Empties the writer for reuse, keeping its buffer. */

@@ -1,7 +1,8 @@
 /**
  * The token paths' shortcuts agree with the general code they stand in for: meta read straight into plain objects
  * (vs the generic CBOR value then converted), names from the intern table (vs decoded afresh), the shared decode
- * buffer (vs a fresh one), and minting from raw input without freezing (vs minting the frozen, validated grant).
+ * buffer (vs a fresh one), minting from raw input without freezing (vs minting the frozen, validated grant), and a
+ * key's own base64url encoder (vs core's).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { CborReader, type CborValue } from './cbor-reader.js';
 import { CborWriter } from './cbor-writer.js';
 import { mintToken } from './mint.js';
 import { decodeToken } from './reader.js';
-import { verifyToken } from './verify.js';
+import { verifyToken, type VerifiedToken } from './verify.js';
 
 const key = nodeCrypto.importKey('sec-c-fast-paths');
 const T = 1_700_000_000;
@@ -130,6 +131,65 @@ describe('token fast paths agree with the general code', () => {
         const direct = outcome(() => mintToken(input as never, key, { timestamp: T, validation }));
         expect(direct).toEqual(outcome(() => mintToken(normalizeGrant(input as never, { validation }), key, { timestamp: T })));
       }
+    }
+  });
+
+  it('mints the same token text with a key\'s own base64url encoder as with core\'s', () => {
+    const base = nodeCrypto.importKey('sec-c-fast-paths');
+    const native = {
+      ...base,
+      encodeBase64Url: (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url'),
+    };
+    fc.assert(
+      fc.property(validGrant, fc.nat({ max: 2 ** 40 }), (input, timestamp) => {
+        expect(outcome(() => mintToken(input, native, { timestamp }))).toEqual(outcome(() => mintToken(input, base, { timestamp })));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('verifies the same with an asynchronous key settling in any order, its decode buffers reused afterwards', async () => {
+    // Reads the bytes only when it answers, after a random delay: they must stay as they were until it settles.
+    const slowKey = {
+      sign: (data: Uint8Array) => Promise.resolve(key.sign(data)),
+      verify: (data: Uint8Array, signature: Uint8Array) =>
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(key.verify(data, signature)), Math.floor(Math.random() * 4))),
+    };
+    const tokens = Array.from({ length: 40 }, (_, index) => mintToken({ ttl: 5, channels: [Channel.id(`w${index}`).read()] }, key, { timestamp: T }));
+    // Every fourth one forged: its tag flipped, so it must be refused whatever else is decoded meanwhile.
+    const texts = tokens.map((token, index) => {
+      if (index % 4 !== 3) return token;
+      const bytes = base64UrlDecode(token);
+      bytes[bytes.length - 1]! ^= 1;
+      return base64UrlEncode(bytes);
+    });
+    for (let wave = 0; wave < 3; wave++) {
+      const pending = texts.map((text) => outcome(() => verifyToken(text, wave === 1 ? [slowKey, slowKey] : slowKey, { now: T })));
+      for (const text of texts) outcome(() => verifyToken(text, key, { now: T })); // synchronous decodes in between
+      const results = await Promise.all(pending.map((result) => Promise.resolve((result as { value: unknown }).value).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ code: (error as { code?: string }).code }),
+      )));
+      results.forEach((result, index) => {
+        if (index % 4 === 3) expect(result).toEqual({ code: 'ERR_TOKEN_SIGNATURE_INVALID' });
+        else expect(Object.keys((result as { value: VerifiedToken }).value.resources.channels)).toEqual([`w${index}`]);
+      });
+    }
+  });
+
+  it('mints the same tokens with an asynchronous key settling in any order as with a synchronous one', async () => {
+    const slowKey = {
+      sign: (data: Uint8Array) => {
+        const tag = key.sign(data);
+        return new Promise<Uint8Array>((resolve) => setTimeout(() => resolve(tag), Math.floor(Math.random() * 4)));
+      },
+      verify: (data: Uint8Array, signature: Uint8Array) => Promise.resolve(key.verify(data, signature)),
+    };
+    for (let wave = 0; wave < 3; wave++) {
+      // Names of every length up to past the spare buffer's size, so later mints need a larger buffer than earlier ones.
+      const inputs = Array.from({ length: 30 }, (_, index) => ({ ttl: 5, channels: [Channel.id(`m${'x'.repeat(index * 20 * wave)}`).read()] }));
+      const minted = await Promise.all(inputs.map((input) => mintToken(input, slowKey, { timestamp: T })));
+      expect(minted).toEqual(inputs.map((input) => mintToken(input, key, { timestamp: T })));
     }
   });
 

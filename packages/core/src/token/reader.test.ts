@@ -97,6 +97,17 @@ describe('token decoding', () => {
     expect(payload.meta).toEqual({});
   });
 
+  /** A decoded record's prototype is one frozen, empty object without a prototype of its own. */
+  const expectInheritsNothing = (record: object) => {
+    const prototype = Object.getPrototypeOf(record) as object;
+    expect(Object.isFrozen(prototype)).toBe(true);
+    expect(Reflect.ownKeys(prototype)).toEqual([]);
+    expect(Object.getPrototypeOf(prototype)).toBe(null);
+    for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+      if (!Object.hasOwn(record, name)) expect((record as Record<string, unknown>)[name]).toBeUndefined();
+    }
+  };
+
   it('round-trips a `__proto__` name and meta key as ordinary own keys (no prototype change)', () => {
     const raw: TokenGrant = {
       ttl: 5,
@@ -107,9 +118,23 @@ describe('token decoding', () => {
     const payload = decodeToken(assembleToken(encodeUnsignedToken(raw, 1), new Uint8Array(32)));
     expect(Object.keys(payload.resources.channels)).toEqual(['__proto__']);
     expect(payload.resources.channels['__proto__']).toBe(1);
+    expectInheritsNothing(payload.resources.channels);
     expect(Object.keys(payload.meta)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(payload.meta)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('reads names that Object.prototype has as ordinary keys of records that inherit nothing, many or few', () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+    for (const count of [1, names.length, 40]) {
+      const channels: Record<string, number> = {};
+      for (let index = 0; index < count; index++) channels[names[index] ?? `n${index}`] = index + 1;
+      const raw: TokenGrant = { ttl: 5, resources: { ...emptySlots(), channels }, patterns: emptySlots(), meta: {} };
+      const payload = decodeToken(assembleToken(encodeUnsignedToken(raw, 1), new Uint8Array(32)));
+      expectInheritsNothing(payload.resources.channels);
+      expect({ ...payload.resources.channels }).toEqual(channels);
+      for (const name of names) expect(Object.hasOwn(payload.resources.channels, name)).toBe(Object.hasOwn(channels, name));
+    }
   });
 
   it('keeps nested meta from other issuers as plain objects', () => {

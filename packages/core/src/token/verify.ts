@@ -11,7 +11,7 @@ import { BoundedCache } from '../internal/bounded-cache.js';
 import { isPromise, type MaybePromise } from '../internal/maybe-promise.js';
 import { MAX_TTL, MIN_TTL } from '../limits.js';
 import type { HmacKey, KeyResult } from '../ports.js';
-import { releaseDecodeScratch, signatureId } from './base64url.js';
+import { recycleDecodeScratch, releaseDecodeScratch, signatureId } from './base64url.js';
 import { readToken, signedBytesOf, TOKEN_VERSION, type TokenPayload } from './reader.js';
 
 /**
@@ -94,14 +94,26 @@ export function verifyToken<K extends HmacKey>(
     // One key (the usual case): tried without building a list, and an asynchronous answer is chained once.
     const ok = (keys as K).verify(entry.signedBytes, entry.tag);
     if (!isPromise(ok)) return checked(token, entry, keys, ok ? 0 : -1, false, options) as KeyResult<K, VerifiedToken>;
-    // A fresh decode's bytes sit in the shared decode buffer: they now belong to the pending verification.
-    if (known === undefined) releaseDecodeScratch();
-    return ok.then((valid) => checked(token, entry, keys, valid ? 0 : -1, true, options)) as KeyResult<K, VerifiedToken>;
+    // A fresh decode's bytes sit in the shared decode buffer: they now belong to the pending verification, and the
+    // buffer comes back once it settled (a kept decode has copied what it keeps by then).
+    const scratch = known === undefined ? releaseDecodeScratch() : undefined;
+    return ok.then((valid) =>
+      settled(scratch, () => checked(token, entry, keys, valid ? 0 : -1, true, options))) as KeyResult<K, VerifiedToken>;
   }
   const match = matchKey(keys, entry.signedBytes, entry.tag, 0);
   if (!isPromise(match)) return checked(token, entry, keys, match, false, options) as KeyResult<K, VerifiedToken>;
-  if (known === undefined) releaseDecodeScratch();
-  return match.then((keyIndex) => checked(token, entry, keys, keyIndex, true, options)) as KeyResult<K, VerifiedToken>;
+  const scratch = known === undefined ? releaseDecodeScratch() : undefined;
+  return match.then((keyIndex) =>
+    settled(scratch, () => checked(token, entry, keys, keyIndex, true, options))) as KeyResult<K, VerifiedToken>;
+}
+
+/** Runs `finish` once every key consulted has answered, then hands a released decode buffer back for reuse. */
+function settled(scratch: Uint8Array | undefined, finish: () => VerifiedToken): VerifiedToken {
+  try {
+    return finish();
+  } finally {
+    if (scratch !== undefined) recycleDecodeScratch(scratch);
+  }
 }
 
 function checked(
