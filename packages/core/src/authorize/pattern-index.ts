@@ -107,12 +107,11 @@ export function findPatternGrant(token: TokenPayload, types: readonly ResourceTy
     // A few patterns (the usual token) are walked in order, each one's prefix from its compiled form: no index to
     // build for a token met for the first time. More get the prefix index. What is kept with a slot object (its index,
     // its remembered patterns) is kept only for a frozen one, as verifyToken returns: a payload a caller built and
-    // may still change gets a fresh walk every call.
-    // Only frozen slots are ever kept, and a frozen object stays frozen: a kept index or a remembered list answers
-    // `Object.isFrozen` without asking it, which walks every property of a large (dictionary-mode) slot.
+    // may still change gets a fresh walk every call. A frozen object stays frozen, so a kept index or remembered list
+    // answers `Object.isFrozen` without asking it (which walks every property of a large, dictionary-mode slot).
     let index = indexes.get(slot);
     let keys: readonly string[];
-    let frozen: boolean;
+    let frozen = true;
     let remembered: Array<PricedPattern | undefined> | undefined;
     if (index === undefined) {
       remembered = rememberedBySlot.get(slot);
@@ -120,7 +119,6 @@ export function findPatternGrant(token: TokenPayload, types: readonly ResourceTy
       keys = Object.keys(slot);
       if (keys.length > SCAN_LIMIT) index = frozen ? indexOf(slot) : buildIndex(slot);
     } else {
-      frozen = true;
       keys = index.keys;
     }
     const positions = index === undefined ? undefined : candidates(index, name);

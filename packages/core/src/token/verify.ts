@@ -179,9 +179,9 @@ interface DecodedForVerify {
 // so one-off tokens pay only a mark in a table, not the freezing. Only tokens whose signature matched are marked, so
 // forgeries cannot churn it; the cache is bounded by entries and by the token text it holds, FIFO (a large token
 // takes the room of several small ones rather than being left out: a 1,000-pattern token re-decoded on every request
-// also rebuilds authorize's prefix index every time, hundreds of microseconds). Lookups are by the whole token text (a Map compares the
-// full string), so a different token can never be answered from another's entry, and the canonical-form check, a
-// function of that text alone, holds for every hit as it held when the entry was made.
+// also rebuilds authorize's prefix index every time, hundreds of microseconds). Lookups are by the whole token text
+// (a Map compares the full string), so a different token can never be answered from another's entry, and the
+// canonical-form check, a function of that text alone, holds for every hit as it held when the entry was made.
 const DECODE_CACHE_SIZE = 1_024;
 /** Token characters the cache holds at most: 1,024 tokens of 4 KiB (a decode weighs a few times its text). */
 const DECODE_CACHE_CHARS = DECODE_CACHE_SIZE * 4_096;
